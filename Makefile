@@ -1,0 +1,52 @@
+# heard: `make demo` serves a demo workspace; `make test` runs every test on SQLite and PostgreSQL.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/heard
+DEMO_DB ?= $(CURDIR)/heard-demo.sqlite3
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-sqlite test-postgres lint bench browser postgres clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required (python3.11 or python3 on PATH)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	HEARD_DB_PATH=$(DEMO_DB) $(BIN)/heard migrate --verbosity 0
+	HEARD_DB_PATH=$(DEMO_DB) $(BIN)/heard demo
+	@echo "Open http://127.0.0.1:8000/ and log in as owner@demo.heard.example / heard-demo-2026"
+	HEARD_DB_PATH=$(DEMO_DB) $(BIN)/heard serve --host 127.0.0.1 --port 8000
+
+browser:
+	@scripts/ensure-chromium.sh
+
+postgres:
+	@scripts/ensure-postgres.sh
+
+test: install browser postgres
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== tests on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: install postgres
+	@echo "== tests on PostgreSQL ($(PG_URL))"
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+bench: install
+	@for script in bench/*.py; do case $$script in bench/_*|bench/gen_*) continue;; esac; echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .staticfiles heard.sqlite3* heard-demo.sqlite3*

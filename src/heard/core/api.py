@@ -1,0 +1,75 @@
+"""API plumbing shared by every app's router: authentication, errors, workspace scoping."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from . import queries
+from .errors import HeardError
+from .models import Workspace
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = queries.user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """A logged-in browser session (with CSRF on unsafe methods), for HTMX and the pages."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+class ErrorOut(Schema):
+    error: dict
+
+
+def workspace_for(request, slug: str | None, capability: str = "workspace.view") -> Workspace:
+    """The workspace an API call works in: ``?workspace=SLUG`` or the caller's first workspace."""
+    user = request.auth
+    if slug:
+        return queries.get_workspace(user, slug, capability)
+    workspace = queries.default_workspace(user)
+    if workspace is None:
+        raise HeardError("not_found", "You are not a member of any workspace.", "workspace")
+    return queries.get_workspace(user, workspace.slug, capability)
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(HeardError)
+    def heard_error(request, exc: HeardError):
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        fields = {}
+        for err in exc.errors:
+            loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path", "form", "file")]
+            field = ".".join(loc) or None
+            fields.setdefault(field or "request", err.get("msg", "is invalid"))
+        field, message = next(iter(fields.items()))
+        return api.create_response(
+            request,
+            {"error": {"code": "invalid", "message": f"{field}: {message}", "field": field, "fields": fields}},
+            status=422,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def auth_error(request, exc):
+        return api.create_response(
+            request,
+            {"error": {"code": "unauthenticated", "message": "Send an API token as 'Authorization: Bearer TOKEN' (create one with `heard token EMAIL`).", "field": None}},
+            status=401,
+        )

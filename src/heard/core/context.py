@@ -1,0 +1,19 @@
+from . import queries
+
+
+def heard_context(request):
+    """Nav context: the workspace in the URL (if any) and the user's workspaces."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    ws_slug = match.kwargs.get("ws") if match else None
+    workspaces = list(queries.workspaces_for(user))
+    current = next((w for w in workspaces if w.slug == ws_slug), None)
+    from . import permissions
+
+    return {
+        "nav_workspaces": workspaces,
+        "nav_workspace": current,
+        "nav_is_owner": bool(current and permissions.can(user, current, "audit.view")),
+    }

@@ -1,0 +1,48 @@
+"""Role checks. The table lives in roles.py; this module answers questions about it."""
+
+from __future__ import annotations
+
+from .errors import HeardError
+from .models import Membership, Workspace
+from .roles import CAPABILITIES
+
+
+SYSTEM = "system"
+
+
+def role_of(actor, workspace: Workspace) -> str | None:
+    """The actor's role in the workspace, or None. Cached on the actor for the request.
+
+    ``actor=None`` is the system: the command line run by an operator on the server, the demo
+    loader, or a background task acting on its own. It may do anything. Views and the API
+    always pass a user (anonymous visitors never reach an action).
+    """
+    if actor is None:
+        return SYSTEM
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    cache = actor.__dict__.setdefault("_heard_roles", {})
+    if workspace.pk not in cache:
+        cache[workspace.pk] = (
+            Membership.objects.filter(user=actor, workspace=workspace).values_list("role", flat=True).first()
+        )
+    return cache[workspace.pk]
+
+
+def can(actor, workspace: Workspace, capability: str) -> bool:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"Unknown capability {capability!r}; add it to heard.core.roles.CAPABILITIES.")
+    role = role_of(actor, workspace)
+    return role == SYSTEM or (role is not None and role in CAPABILITIES[capability][0])
+
+
+def require(actor, workspace: Workspace, capability: str) -> None:
+    """Raise HeardError('forbidden' or 'not_found') unless the actor holds the capability.
+
+    Someone outside the workspace gets not_found, so they learn nothing about it.
+    """
+    role = role_of(actor, workspace)
+    if role is None:
+        raise HeardError("not_found", "Workspace was not found.")
+    if role != SYSTEM and role not in CAPABILITIES[capability][0]:
+        raise HeardError("forbidden", f"Your role ({role.replace('_', ' ')}) may not do this: {CAPABILITIES[capability][1]}")

@@ -1,0 +1,79 @@
+"""Reads for the core: workspaces, products, members, audit events, tokens."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from . import permissions
+from .errors import HeardError
+from .models import ApiToken, AuditEvent, Membership, Product, User, Workspace
+
+
+def workspaces_for(actor) -> QuerySet[Workspace]:
+    if not getattr(actor, "is_authenticated", False):
+        return Workspace.objects.none()
+    return Workspace.objects.filter(memberships__user=actor).order_by("name")
+
+
+def get_workspace(actor, slug: str, capability: str = "workspace.view") -> Workspace:
+    """The workspace with that slug if the actor may ``capability`` in it; otherwise not_found/forbidden."""
+    workspace = Workspace.objects.filter(slug=slug).first()
+    if workspace is None:
+        raise HeardError("not_found", "Workspace was not found.")
+    permissions.require(actor, workspace, capability)
+    return workspace
+
+
+def default_workspace(actor) -> Workspace | None:
+    return workspaces_for(actor).order_by("memberships__id").first()
+
+
+def products(actor, workspace: Workspace) -> QuerySet[Product]:
+    permissions.require(actor, workspace, "workspace.view")
+    return workspace.products.all()
+
+
+def get_product(actor, workspace: Workspace, slug: str) -> Product:
+    permissions.require(actor, workspace, "workspace.view")
+    product = workspace.products.filter(slug=slug).first()
+    if product is None:
+        raise HeardError("not_found", f"Product “{slug}” was not found.", "product")
+    return product
+
+
+def members(actor, workspace: Workspace) -> QuerySet[Membership]:
+    permissions.require(actor, workspace, "workspace.view")
+    return workspace.memberships.select_related("user").order_by("user__email")
+
+
+def audit_events(actor, workspace: Workspace, *, object_type: str = "", object_id: str = "", person: str = "", verb: str = "") -> QuerySet[AuditEvent]:
+    """The workspace's audit log, newest first; owners only. ``person`` matches the actor's e-mail."""
+    permissions.require(actor, workspace, "audit.view")
+    qs = AuditEvent.objects.filter(workspace=workspace)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=str(object_id))
+    if person:
+        qs = qs.filter(actor_label__icontains=person.strip())
+    if verb:
+        qs = qs.filter(verb__startswith=verb)
+    return qs
+
+
+def audit_object_types(workspace: Workspace) -> list[str]:
+    return list(AuditEvent.objects.filter(workspace=workspace).values_list("object_type", flat=True).distinct().order_by("object_type"))
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user behind a raw bearer token, or None. Marks the token used."""
+    if not raw:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,51 @@
+"""What each workspace role may do: the one place where this is written down.
+
+docs/roles.md mirrors this table and a test keeps the two in step. Actions call
+``permissions.require(actor, workspace, capability)``; queries call ``can(...)``.
+"""
+
+OWNER = "owner"
+PRODUCT_OWNER = "product_owner"
+SCRUM_MASTER = "scrum_master"
+DEVELOPER = "developer"
+VIEWER = "viewer"
+
+ROLE_CHOICES = [
+    (OWNER, "Owner"),
+    (PRODUCT_OWNER, "Product owner"),
+    (SCRUM_MASTER, "Scrum master"),
+    (DEVELOPER, "Developer"),
+    (VIEWER, "Viewer"),
+]
+ROLES = [r for r, _ in ROLE_CHOICES]
+
+_ALL = frozenset(ROLES)
+_LEADS = frozenset({OWNER, PRODUCT_OWNER})
+_FACILITATORS = frozenset({OWNER, PRODUCT_OWNER, SCRUM_MASTER})
+_TEAM = frozenset({OWNER, PRODUCT_OWNER, SCRUM_MASTER, DEVELOPER})
+
+# capability -> (roles that hold it, what it lets you do)
+CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
+    "workspace.view": (_ALL, "See the workspace, its products, stakeholders, feedback and decisions."),
+    "workspace.manage": (frozenset({OWNER}), "Rename the workspace, add and archive products."),
+    "members.manage": (frozenset({OWNER}), "Invite team members and change their roles."),
+    "audit.view": (frozenset({OWNER}), "Read the audit log."),
+    "glossary.edit": (frozenset({OWNER}), "Edit the workspace's plain-language glossary."),
+    "stakeholders.edit": (_FACILITATORS, "Create and edit organisations, segments, stakeholders, consents and disclosures."),
+    "stakeholders.import": (_FACILITATORS, "Import stakeholders from CSV."),
+    "stakeholders.export": (_LEADS, "Export everything heard holds on one stakeholder."),
+    "stakeholders.erase": (_LEADS, "Erase (anonymise) a stakeholder."),
+    "feedback.record": (_TEAM, "Record, edit and link feedback."),
+    "feedback.dispose": (_LEADS, "Set a feedback item's disposition and merge items."),
+    "backlog.edit": (_TEAM, "Create and edit backlog items and acceptance criteria."),
+    "sessions.edit": (_FACILITATORS, "Plan sessions, agendas, participants and pre-reads."),
+    "decisions.edit": (_FACILITATORS, "Open decisions, add options and evidence."),
+    "decisions.decide": (_LEADS, "Record the outcome of a decision (subject to decision rights)."),
+    "closure.send": (_LEADS, "Review and send closure notes."),
+    "tickets.import": (_TEAM, "Import support tickets."),
+    "themes.edit": (_FACILITATORS, "Rename, merge, split, pin themes and run theme mining."),
+}
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    return CAPABILITIES[capability][0]

@@ -1,0 +1,49 @@
+"""Small validators shared by every app (time zones, languages, e-mail)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from .errors import HeardError
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def check_time_zone(value: str, field: str = "time_zone") -> str:
+    value = (value or "").strip()
+    if value not in time_zones():
+        raise HeardError("invalid", f"“{value}” is not a time zone heard knows; use an IANA name such as Europe/Berlin.", field)
+    return value
+
+
+def check_email(value: str, field: str = "email") -> str:
+    value = (value or "").strip().lower()
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise HeardError("invalid", f"“{value}” is not a valid e-mail address.", field) from None
+    return value
+
+
+def check_range(value, low: int, high: int, field: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise HeardError("invalid", f"{field.replace('_', ' ').capitalize()} must be a whole number from {low} to {high}.", field) from None
+    if not low <= number <= high:
+        raise HeardError("invalid", f"{field.replace('_', ' ').capitalize()} must be from {low} to {high}, not {number}.", field)
+    return number
+
+
+def check_required(value: str, field: str, label: str | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise HeardError("invalid", f"{label or field.replace('_', ' ').capitalize()} is required.", field)
+    return value

@@ -1,0 +1,150 @@
+"""Shared fixtures: a workspace with a member of every role, logged-in clients, API
+clients with real tokens, and a real Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from heard.core import actions as core_actions
+from heard.core.roles import ROLES
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# there unless told it is safe (it is: the loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def workspace(db):
+    ws = core_actions.create_workspace(actor=None, slug="acme", name="Acme")
+    for role in ROLES:
+        core_actions.add_member(actor=None, workspace=ws, email=f"{role}@acme.example", role=role, name=role.replace("_", " ").title(), password=PASSWORD)
+    return ws
+
+
+@pytest.fixture
+def product(workspace):
+    return core_actions.create_product(actor=None, workspace=workspace, slug="app", name="Acme App")
+
+
+@pytest.fixture
+def other_workspace(db):
+    ws = core_actions.create_workspace(actor=None, slug="globex", name="Globex")
+    core_actions.add_member(actor=None, workspace=ws, email="owner@globex.example", role="owner", password=PASSWORD)
+    return ws
+
+
+@pytest.fixture
+def member(workspace):
+    """``member("developer")`` -> the User with that role in the workspace."""
+    from heard.core.models import User
+
+    return lambda role: User.objects.get(email=f"{role}@acme.example")
+
+
+@pytest.fixture
+def owner(member):
+    return member("owner")
+
+
+@pytest.fixture
+def client_as(workspace):
+    """``client_as("viewer")`` -> a Django test client logged in as that role."""
+
+    def make(role: str) -> Client:
+        client = Client()
+        assert client.login(username=f"{role}@acme.example", password=PASSWORD)
+        return client
+
+    return make
+
+
+class ApiClient:
+    """A thin JSON client over Django's test client, with a real bearer token."""
+
+    def __init__(self, token: str | None):
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _call(self, method, path, data=None, **params):
+        import json
+
+        kwargs = {"headers": self.headers}
+        if data is not None:
+            kwargs["data"] = json.dumps(data)
+            kwargs["content_type"] = "application/json"
+        if params:
+            from urllib.parse import urlencode
+
+            path = f"{path}?{urlencode(params, doseq=True)}"
+        return getattr(self.client, method)(f"/api/v1{path}", **kwargs)
+
+    def get(self, path, **params):
+        return self._call("get", path, **params)
+
+    def post(self, path, data=None, **params):
+        return self._call("post", path, data if data is not None else {}, **params)
+
+    def patch(self, path, data=None, **params):
+        return self._call("patch", path, data or {}, **params)
+
+    def delete(self, path, **params):
+        return self._call("delete", path, **params)
+
+
+@pytest.fixture
+def api_as(workspace, member):
+    def make(role: str) -> ApiClient:
+        raw = core_actions.issue_token(actor=None, user=member(role))
+        return ApiClient(raw)
+
+    return make
+
+
+# ---------------------------------------------------------------- browser
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+
+
+def axe_serious(page) -> list[dict]:
+    """Run axe-core on the page; return violations of serious or critical impact."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+@pytest.fixture
+def login(page):
+    def do(email: str, password: str = PASSWORD):
+        page.goto("/accounts/login/")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+
+    return do
