@@ -15,6 +15,13 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
+# Each app's router is mounted at the root of /api/v1/; its paths name its resources.
+from heard.backlog.api import router as backlog_router  # noqa: E402
+from heard.decisions.api import router as decisions_router  # noqa: E402
+from heard.feedback.api import router as feedback_router  # noqa: E402
+from heard.sessions.api import router as sessions_router  # noqa: E402
 from heard.stakeholders.api import router as stakeholders_router  # noqa: E402
+from heard.support.api import router as support_router  # noqa: E402
 
-api.add_router("/", stakeholders_router)
+for router in (stakeholders_router, sessions_router, decisions_router, backlog_router, feedback_router, support_router):
+    api.add_router("/", router)

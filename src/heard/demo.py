@@ -170,14 +170,30 @@ def _stakeholder_map(workspace):
             actions.add_disclosure(actor=None, stakeholder=stakeholder, kind="incentive", description="Received a 10% renewal discount for joining the customer advisory board.")
 
 
-SECTIONS = [_stakeholder_map]
+def _app_sections():
+    """Each app may offer ``heard.<app>.demo.load(workspace)``, run in INSTALLED_APPS order."""
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("heard.") or config.name == "heard.stakeholders":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        yield module.load
 
 
 def load_demo() -> list[str]:
     """Create (or complete) the demo workspace. Returns lines to print."""
     with transaction.atomic():
         workspace = _team()
-        for section in SECTIONS:
+        _stakeholder_map(workspace)
+        for section in _app_sections():
             section(workspace)
     return [
         f"Demo workspace “{workspace.name}” ({workspace.slug}): {workspace.products.count()} products, "

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "heard.core",
     "heard.stakeholders",
+    "heard.sessions",
+    "heard.decisions",
+    "heard.backlog",
+    "heard.feedback",
+    "heard.support",
 ]
 
 MIDDLEWARE = [

@@ -17,4 +17,10 @@ urlpatterns = [
     path("w/<slug:ws>/", core_views.workspace_home, name="workspace"),
     path("w/<slug:ws>/audit/", core_views.audit_log, name="audit_log"),
     path("w/<slug:ws>/stakeholders/", include("heard.stakeholders.urls")),
+    # Product-level pages: /w/<ws>/p/<product>/...
+    path("w/<slug:ws>/p/<slug:product>/feedback/", include("heard.feedback.urls")),
+    path("w/<slug:ws>/p/<slug:product>/backlog/", include("heard.backlog.urls")),
+    path("w/<slug:ws>/p/<slug:product>/sessions/", include("heard.sessions.urls")),
+    path("w/<slug:ws>/p/<slug:product>/decisions/", include("heard.decisions.urls")),
+    path("w/<slug:ws>/p/<slug:product>/support/", include("heard.support.urls")),
 ]
