@@ -77,3 +77,20 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def product_by_ref(ref: str) -> Product:
+    """A product for the command line: ``WORKSPACE/PRODUCT`` or a product slug unique across workspaces."""
+    ref = (ref or "").strip()
+    if "/" in ref:
+        ws_slug, _, slug = ref.partition("/")
+        product = Product.objects.select_related("workspace").filter(workspace__slug=ws_slug, slug=slug).first()
+        if product is None:
+            raise HeardError("not_found", f"No product “{slug}” in workspace “{ws_slug}”.", "product")
+        return product
+    matches = list(Product.objects.select_related("workspace").filter(slug=ref)[:2])
+    if not matches:
+        raise HeardError("not_found", f"No product with the slug “{ref}”.", "product")
+    if len(matches) > 1:
+        raise HeardError("invalid", f"Several workspaces have a product “{ref}”; write WORKSPACE/{ref}.", "product")
+    return matches[0]
