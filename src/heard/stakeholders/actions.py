@@ -164,6 +164,7 @@ def clean_stakeholder(workspace: Workspace, data: dict, *, instance: Stakeholder
 
 def _stakeholder_snapshot(stakeholder: Stakeholder) -> dict:
     data = audit.snapshot(stakeholder)
+    data.pop("updated_at", None)
     data["segments"] = sorted(stakeholder.segments.values_list("slug", flat=True))
     return data
 
@@ -195,11 +196,11 @@ def update_stakeholder(*, actor, stakeholder: Stakeholder, data: dict) -> Stakeh
     segments = cleaned.pop("segments", None)
     for field, value in cleaned.items():
         setattr(stakeholder, field, value)
-    stakeholder.save()
     if segments is not None:
         stakeholder.segments.set(segments)
     after = _stakeholder_snapshot(stakeholder)
     if after != before:
+        stakeholder.save()
         audit.record(actor=actor, workspace=workspace, verb="stakeholder.updated", target=stakeholder, before=before, after=after)
     return stakeholder
 

@@ -54,7 +54,8 @@ class SegmentForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
-    disclosure_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="The exact text the person saw when they agreed.")
+    # Not required here: the action explains what is missing in words a person can act on.
+    disclosure_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="The exact text the person saw when they agreed.")
 
 
 class DisclosureForm(forms.Form):

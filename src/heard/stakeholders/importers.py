@@ -13,6 +13,7 @@ they differ and counted as unchanged otherwise.
 from __future__ import annotations
 
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from heard.core.errors import HeardError
 from heard.core.importing import ImportReport, csv_rows, importer, open_text, progress
@@ -27,6 +28,7 @@ ALIASES = {"organization": "organisation", "org": "organisation", "company": "or
 
 def import_stakeholders(*, actor, workspace: Workspace, handle, mapping: dict | None = None, show_progress: bool = False, stream=None) -> ImportReport:
     report = ImportReport(kind="stakeholders")
+    seen_emails: dict[str, int] = {}
     for line, row in progress(csv_rows(handle, mapping), desc="stakeholders", stream=stream, enabled=show_progress):
         data = {}
         for key, value in row.items():
@@ -39,8 +41,16 @@ def import_stakeholders(*, actor, workspace: Workspace, handle, mapping: dict | 
         if not data.get("name"):
             report.reject(line, "Name is required.", "name")
             continue
+        email = data.get("email", "").lower()
+        if email and email in seen_emails:
+            report.reject(line, f"The e-mail {email} is already used on line {seen_emails[email]} of this file.", "email")
+            continue
         try:
-            _import_row(actor, workspace, data, report)
+            # A savepoint per row: a rejected row leaves nothing behind (not even its organisation).
+            with transaction.atomic():
+                _import_row(actor, workspace, data, report)
+            if email:
+                seen_emails[email] = line
         except HeardError as exc:
             for field, message in (getattr(exc, "errors", None) or {exc.field: exc.message}).items():
                 report.reject(line, message, field)
@@ -49,15 +59,18 @@ def import_stakeholders(*, actor, workspace: Workspace, handle, mapping: dict | 
 
 def _import_row(actor, workspace, data: dict, report: ImportReport) -> None:
     org_name = data.get("organisation", "")
+    created_org = False
     if org_name and find_organisation(workspace, org_name) is None:
         actions.create_organisation(actor=actor, workspace=workspace, data={"name": org_name})
-        report.notes.append(f"Created organisation “{org_name}”.")
+        created_org = True
     # Drop empty optional values so they fall back to defaults (kind, influence...).
     data = {k: v for k, v in data.items() if v != "" or k in ("name",)}
     existing = _match(workspace, data)
     if existing is None:
         actions.create_stakeholder(actor=actor, workspace=workspace, data=data, created_by_import=True)
         report.created += 1
+        if created_org:
+            report.notes.append(f"Created organisation “{org_name}”.")
         return
     if existing.is_erased:
         report.unchanged += 1

@@ -43,7 +43,7 @@ def _stakeholder_form_page(request, workspace, form, stakeholder=None):
 @login_required
 def stakeholder_create(request, ws):
     workspace = get_workspace(request.user, ws, "stakeholders.edit")
-    form = StakeholderForm(request.POST or None, workspace=workspace)
+    form = StakeholderForm(request.POST if request.method == "POST" else None, workspace=workspace)
     if request.method == "POST":
         stakeholder = submit(form, lambda: actions.create_stakeholder(actor=request.user, workspace=workspace, data=form.action_data()))
         if stakeholder:
@@ -62,7 +62,7 @@ def stakeholder_edit(request, ws, pk):
         "influence": stakeholder.influence, "interest": stakeholder.interest, "time_zone": stakeholder.time_zone,
         "language": stakeholder.language, "accessibility_needs": stakeholder.accessibility_needs, "notes": stakeholder.notes,
     }
-    form = StakeholderForm(request.POST or None, workspace=workspace, initial=initial)
+    form = StakeholderForm(request.POST if request.method == "POST" else None, workspace=workspace, initial=initial)
     if request.method == "POST":
         if submit(form, lambda: actions.update_stakeholder(actor=request.user, stakeholder=stakeholder, data=form.action_data())):
             messages.success(request, f"Saved {stakeholder.name}.")
@@ -98,7 +98,7 @@ def stakeholder_export(request, ws, pk):
 def stakeholder_erase(request, ws, pk):
     workspace = get_workspace(request.user, ws, "stakeholders.erase")
     stakeholder = queries.get_stakeholder(request.user, workspace, pk)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if submit(form, lambda: actions.erase_stakeholder(actor=request.user, stakeholder=stakeholder, reason=form.cleaned_data["reason"])):
             messages.success(request, "The stakeholder was erased. Their input still counts, without their name.")
@@ -204,7 +204,7 @@ def import_csv(request, ws):
     from .importers import import_stakeholders
 
     workspace = get_workspace(request.user, ws, "stakeholders.import")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else (None,)))
     report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():
         handle = TextIOWrapper(form.cleaned_data["file"].file, encoding="utf-8-sig", newline="")
@@ -230,7 +230,7 @@ def organisation_edit(request, ws, pk=None):
     initial = {}
     if organisation:
         initial = {"name": organisation.name, "segment": organisation.segment.slug if organisation.segment else "", "size_tier": organisation.size_tier, "region": organisation.region, "notes": organisation.notes}
-    form = OrganisationForm(request.POST or None, workspace=workspace, initial=initial)
+    form = OrganisationForm(request.POST if request.method == "POST" else None, workspace=workspace, initial=initial)
     if request.method == "POST":
         if organisation:
             done = submit(form, lambda: actions.update_organisation(actor=request.user, organisation=organisation, data=form.cleaned_data))
@@ -255,7 +255,7 @@ def segment_edit(request, ws, pk=None):
     initial = {}
     if segment:
         initial = {"name": segment.name, "slug": segment.slug, "description": segment.description, "target_share": segment.target_share if segment.target_share is not None else "", "is_edge_case": segment.is_edge_case}
-    form = SegmentForm(request.POST or None, initial=initial)
+    form = SegmentForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if segment:
             done = submit(form, lambda: actions.update_segment(actor=request.user, segment=segment, data=form.cleaned_data))

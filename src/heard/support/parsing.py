@@ -1,0 +1,498 @@
+"""Reading ticket exports, streaming: one ticket at a time, whatever the file size.
+
+``read_tickets(handle, fmt, mapping)`` yields ``(line, fields)`` where ``fields`` maps the
+names in FIELDS to raw values (strings, or lists for tags) and ``line`` is the file's line
+number (CSV, NDJSON) or the record's position (a JSON array). A value that cannot be read
+raises RowError from ``clean_ticket``; the importer reports it and goes on.
+
+Column names are matched after normalising (trimmed, lowercased, spaces, hyphens and dots
+to underscores), so "Created time", "created-time" and "created_time" are the same column.
+``mapping`` ({file column: heard field}) wins over the built-in names.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+FIELDS = (
+    "external_id", "subject", "body", "status", "priority", "tags", "created_at", "updated_at",
+    "solved_at", "closed_at", "requester_email", "requester_name",
+)
+FORMATS = ("zendesk", "freshdesk", "intercom", "jira", "csv", "ndjson")
+
+# Heard field -> column names (normalised) tried in order. Generic names come last so a
+# vendor's own column wins when a file has both.
+_GENERIC = {
+    "external_id": ["external_id", "ticket_id", "id", "key", "number"],
+    "subject": ["subject", "title", "summary"],
+    "body": ["body", "description", "description_text", "text", "message", "content"],
+    "status": ["status", "state"],
+    "priority": ["priority"],
+    "tags": ["tags", "labels", "tag", "label"],
+    "created_at": ["created_at", "created", "created_time", "date", "opened_at"],
+    "updated_at": ["updated_at", "updated", "last_updated", "last_update_time", "modified_at"],
+    "solved_at": ["solved_at", "resolved_at", "resolved", "resolved_time", "resolution_date"],
+    "closed_at": ["closed_at", "closed", "closed_time"],
+    "requester_email": ["requester_email", "email", "customer_email", "user_email", "contact_email", "requester"],
+    "requester_name": ["requester_name", "name", "full_name", "customer_name", "contact_name", "user_name"],
+}
+_VENDOR = {
+    "zendesk": {
+        "external_id": ["id", "ticket_id"],
+        "body": ["description", "first_comment"],
+        "requester_email": ["requester_email", "requester_email_address", "requester"],
+        "requester_name": ["requester_name", "requester"],
+        "created_at": ["created_at", "created"],
+        "solved_at": ["solved_at", "solved"],
+        "closed_at": ["closed_at"],
+    },
+    "freshdesk": {
+        "external_id": ["ticket_id", "id"],
+        "body": ["description", "description_text"],
+        "created_at": ["created_time", "created_at"],
+        "updated_at": ["last_update_time", "updated_time", "updated_at"],
+        "solved_at": ["resolved_time", "resolved_at"],
+        "closed_at": ["closed_time", "closed_at"],
+        "requester_email": ["email", "contact_id", "requester_email"],
+        "requester_name": ["full_name", "contact_name", "requester_name"],
+    },
+    "intercom": {
+        "external_id": ["conversation_id", "id"],
+        "subject": ["conversation_subject", "subject", "title"],
+        "body": ["first_message", "initial_message", "conversation_body", "message_body", "body"],
+        "status": ["conversation_state", "state", "status"],
+        "tags": ["conversation_tags", "tags"],
+        "created_at": ["conversation_created_at", "conversation_started_at", "started_at", "created_at"],
+        "updated_at": ["conversation_updated_at", "last_updated_at", "updated_at"],
+        "closed_at": ["conversation_closed_at", "last_closed_at", "closed_at"],
+        "requester_email": ["user_email", "contact_email", "message_author_email", "email"],
+        "requester_name": ["user_name", "contact_name", "message_author_name", "name"],
+    },
+    "jira": {
+        "external_id": ["issue_key", "key", "issue_id"],
+        "subject": ["summary"],
+        "body": ["description"],
+        "tags": ["labels"],
+        "created_at": ["created"],
+        "updated_at": ["updated"],
+        "solved_at": ["resolved", "resolution_date"],
+        "requester_email": ["reporter_email", "reporter_email_address", "reporter"],
+        "requester_name": ["reporter", "reporter_name"],
+    },
+}
+
+FRESHDESK_STATUS = {"2": "open", "3": "pending", "4": "resolved", "5": "closed"}
+FRESHDESK_PRIORITY = {"1": "low", "2": "medium", "3": "high", "4": "urgent"}
+MAX_FIELD = 10 * 1024 * 1024
+
+
+class RowError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read on (not a row's fault)."""
+
+
+def normalise_column(name: str) -> str:
+    return re.sub(r"[\s\-.]+", "_", name.strip().lower())
+
+
+# ---------------------------------------------------------------- formats
+
+
+def guess_format(path: str, header: list[str] | None = None) -> str:
+    """The format from the file name, and for CSV from its header (vendor column names)."""
+    name = path.lower().removesuffix(".gz")
+    if name.endswith((".ndjson", ".jsonl")):
+        return "ndjson"
+    if name.endswith(".json"):
+        return "zendesk"
+    if header is not None:
+        columns = {normalise_column(c) for c in header}
+        if "issue_key" in columns:
+            return "jira"
+        if {"ticket_id", "created_time"} <= columns or "resolved_time" in columns:
+            return "freshdesk"
+        if "conversation_id" in columns:
+            return "intercom"
+        if {"requester_email", "solved_at"} <= columns or "requester_email_address" in columns:
+            return "zendesk"
+    return "csv"
+
+
+def sniff_header(handle) -> list[str]:
+    """The header row of a CSV file; leaves ``handle`` where it was when seekable."""
+    position = handle.tell()
+    try:
+        return next(csv.reader([handle.readline()]), [])
+    finally:
+        handle.seek(position)
+
+
+def read_tickets(handle, fmt: str, mapping: dict | None = None, notes: list | None = None) -> Iterator[tuple[int, dict]]:
+    """Yield ``(line, raw_fields)`` from a ticket export in ``fmt``, streaming."""
+    if fmt in ("zendesk", "ndjson") and _looks_like_json(handle):
+        yield from _json_rows(handle, fmt, mapping or {}, notes)
+    else:
+        yield from _csv_rows(handle, fmt, mapping or {}, notes)
+
+
+def _looks_like_json(handle) -> bool:
+    head = handle.read(64)
+    handle.seek(0)
+    return head.lstrip()[:1] in ("{", "[")
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _plan(header: list[str], fmt: str, mapping: dict) -> dict[str, list[int]]:
+    """For each heard field, the column positions to read (several for Jira's repeated Labels)."""
+    columns = [normalise_column(c) for c in header]
+    by_name: dict[str, list[int]] = {}
+    for i, column in enumerate(columns):
+        by_name.setdefault(column, []).append(i)
+    plan: dict[str, list[int]] = {}
+    mapped = {normalise_column(k): v for k, v in mapping.items()}
+    for column, field in mapped.items():
+        if field not in FIELDS:
+            raise FileError(f"--map names an unknown field “{field}”; fields are: {', '.join(FIELDS)}.")
+        if column not in by_name:
+            raise FileError(f"--map names a column “{column}” that the file does not have.")
+        plan[field] = by_name[column]
+    taken = {i for positions in plan.values() for i in positions}
+    vendor = _VENDOR.get(fmt, {})
+    for field in FIELDS:
+        if field in plan:
+            continue
+        for name in vendor.get(field, []) + _GENERIC[field]:
+            positions = [i for i in by_name.get(name, []) if i not in taken]
+            if positions:
+                plan[field] = positions if field == "tags" else positions[:1]
+                break
+    return plan
+
+
+def _csv_rows(handle, fmt: str, mapping: dict, notes: list | None) -> Iterator[tuple[int, dict]]:
+    csv.field_size_limit(min(sys.maxsize, MAX_FIELD))
+    sample = handle.read(8192)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    handle.seek(0)
+    reader = csv.reader(handle, dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise FileError(f"line 1: {exc}") from None
+    plan = _plan(header, fmt, mapping)
+    if "external_id" not in plan:
+        raise FileError("The file has no ticket id column (e.g. id, Ticket ID, Issue key); name one with --map COLUMN=external_id.")
+    single = [(field, positions[0]) for field, positions in plan.items() if field != "tags"]
+    tag_positions = plan.get("tags", [])
+    message_type = [i for i, c in enumerate(header) if normalise_column(c) == "message_type"] if fmt == "intercom" else []
+    width = len(header)
+    skipped = 0
+    previous = reader.line_num
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise FileError(f"line {previous + 1}: {exc}") from None
+        line = previous + 1
+        previous = reader.line_num
+        if len(values) != width:
+            if not any(v.strip() for v in values):
+                continue
+            yield line, {"__error__": f"The row has {len(values)} values but the header has {width} columns."}
+            continue
+        if message_type and values[message_type[0]] not in ("", "conversation_message"):
+            skipped += 1
+            continue
+        row = {field: values[i] for field, i in single}
+        if tag_positions:
+            row["tags"] = [values[i] for i in tag_positions] if len(tag_positions) > 1 else values[tag_positions[0]]
+        yield line, row
+    if skipped and notes is not None:
+        notes.append(f"Skipped {skipped} message row{'s' if skipped != 1 else ''} that were replies, not the opening message of a conversation.")
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _json_rows(handle, fmt: str, mapping: dict, notes: list | None) -> Iterator[tuple[int, dict]]:
+    first = handle.readline()
+    handle.seek(0)
+    stripped = first.strip()
+    if stripped.startswith("{"):
+        try:
+            record = json.loads(stripped)
+        except ValueError:
+            record = None
+        if isinstance(record, dict) and "tickets" not in record:
+            yield from _ndjson_rows(handle, fmt, mapping)
+            return
+    yield from _json_document_rows(handle, fmt, mapping)
+
+
+def _ndjson_rows(handle, fmt, mapping) -> Iterator[tuple[int, dict]]:
+    for line, text in enumerate(handle, start=1):
+        text = text.strip()
+        if not text:
+            continue
+        try:
+            record = json.loads(text)
+        except ValueError as exc:
+            yield line, {"__error__": f"Not valid JSON: {exc.msg}."}
+            continue
+        if not isinstance(record, dict):
+            yield line, {"__error__": "Each line must be a JSON object."}
+            continue
+        yield line, _from_record(record, fmt, mapping)
+
+
+def _json_document_rows(handle, fmt, mapping) -> Iterator[tuple[int, dict]]:
+    import ijson
+
+    head = handle.read(64).lstrip()
+    handle.seek(0)
+    prefix = "item" if head.startswith("[") else "tickets.item"
+    binary = getattr(handle, "buffer", None)
+    source = binary if binary is not None else handle
+    if binary is not None and binary.read(3) != b"\xef\xbb\xbf":
+        binary.seek(0)
+    number = 0
+    try:
+        for record in ijson.items(source, prefix, use_float=True):
+            number += 1
+            if not isinstance(record, dict):
+                yield number, {"__error__": "Each ticket must be a JSON object."}
+                continue
+            yield number, _from_record(record, fmt, mapping)
+    except ijson.JSONError as exc:
+        raise FileError(f"The JSON is broken after ticket {number}: {exc}.") from None
+
+
+def _dig(record: dict, path: str):
+    value = record
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _from_record(record: dict, fmt: str, mapping: dict) -> dict:
+    """A JSON ticket (Zendesk's shape, or flat keys) as raw heard fields."""
+    row: dict = {}
+    for column, field in mapping.items():
+        row[field] = _dig(record, column)
+    flat = {normalise_column(k): v for k, v in record.items() if not isinstance(v, dict)}
+    vendor = _VENDOR.get(fmt, {})
+    for field in FIELDS:
+        if field in row:
+            continue
+        for name in vendor.get(field, []) + _GENERIC[field]:
+            value = flat.get(name)
+            if value not in (None, ""):
+                row[field] = value
+                break
+    # Zendesk nests the requester (side-loaded or in `via`) and solve times (metric sets).
+    requester = record.get("requester") if isinstance(record.get("requester"), dict) else {}
+    sender = _dig(record, "via.source.from") or {}
+    if not row.get("requester_email"):
+        row["requester_email"] = requester.get("email") or (sender.get("address") if isinstance(sender, dict) else None)
+    if not row.get("requester_name"):
+        row["requester_name"] = requester.get("name") or (sender.get("name") if isinstance(sender, dict) else None)
+    if not row.get("solved_at"):
+        row["solved_at"] = _dig(record, "metric_set.solved_at")
+    if fmt == "zendesk" and not row.get("closed_at") and str(record.get("status") or "").lower() == "closed":
+        # Zendesk has no close time; a closed ticket cannot change, so its last update is it.
+        row["closed_at"] = record.get("updated_at")
+    return row
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+_FORMATS_SEEN: list[str] = []
+_TIME_FORMATS = (
+    "%d/%b/%y %I:%M %p",  # Jira: 05/Jan/23 10:22 AM
+    "%d/%b/%Y %I:%M %p",
+    "%Y-%m-%d %H:%M:%S %Z",
+    "%Y/%m/%d %H:%M:%S",
+    "%d %b %Y %H:%M",
+    "%a, %d %b %Y %H:%M:%S %z",
+)
+
+
+def parse_time(value, field: str) -> datetime | None:
+    """A time in UTC from ISO 8601, Unix seconds, Jira's "05/Jan/23 10:22 AM" or anything
+    python-dateutil reads (month first when ambiguous). A time without a zone is UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = _parse_time_slowly(text, field)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _parse_time_slowly(text: str, field: str) -> datetime:
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text[:10]), UTC)
+    if text.endswith(" UTC"):
+        try:
+            return datetime.fromisoformat(text[:-4])
+        except ValueError:
+            pass
+    for fmt in _FORMATS_SEEN + [f for f in _TIME_FORMATS if f not in _FORMATS_SEEN]:
+        try:
+            moment = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if fmt not in _FORMATS_SEEN:
+            _FORMATS_SEEN.insert(0, fmt)
+        return moment
+    from dateutil import parser
+
+    try:
+        return parser.parse(text)
+    except (ValueError, OverflowError):
+        raise RowError(f"“{text[:40]}” is not a date and time heard can read; use ISO 8601, e.g. 2024-03-01T09:30:00Z.", field) from None
+
+
+_TAG_SPLIT = re.compile(r"\s*[,;|]\s*")
+_HTML_TAG = re.compile(r"<[^>]+>")
+_BLANKS = re.compile(r"[ \t]*\n\s*\n\s*")
+
+
+def clean_tags(value, fmt: str) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            parts.extend(clean_tags(item, fmt) if isinstance(item, str) else [str(item)])
+        return _unique(parts)
+    text = str(value).strip()
+    if fmt == "zendesk" and not _TAG_SPLIT.search(text):
+        return _unique(text.split())  # Zendesk writes tags space-separated
+    return _unique(t for t in _TAG_SPLIT.split(text) if t)
+
+
+def _unique(items) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        item = item.strip()
+        if item:
+            seen.setdefault(item[:100], None)
+    return list(seen)
+
+
+def plain_text(text: str) -> str:
+    """Help desks export descriptions as HTML; themes and people read the text."""
+    if "<" in text and ">" in text:
+        text = _HTML_TAG.sub(" ", text.replace("<br>", "\n").replace("<br/>", "\n").replace("</p>", "\n"))
+    if "&" in text:
+        text = html.unescape(text)
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+def clean_ticket(raw: dict, fmt: str) -> dict:
+    """Turn raw fields into the values stored on a Ticket, or raise RowError."""
+    if "__error__" in raw:
+        raise RowError(raw["__error__"])
+    external_id = str(raw.get("external_id") or "").strip()
+    if not external_id:
+        raise RowError("The ticket id is empty.", "external_id")
+    if len(external_id) > 100:
+        raise RowError("The ticket id is longer than 100 characters.", "external_id")
+    subject = " ".join(str(raw.get("subject") or "").split())[:500]
+    body = str(raw.get("body") or "")
+    if body:
+        body = plain_text(body)
+    if not subject and not body:
+        raise RowError("The ticket has neither a subject nor a description.", "subject")
+    created_at = parse_time(raw.get("created_at"), "created_at")
+    if created_at is None:
+        raise RowError("The created time is empty.", "created_at")
+    email = str(raw.get("requester_email") or "").strip()
+    name = str(raw.get("requester_name") or "").strip()
+    if email and "@" not in email:
+        # Jira's Reporter and Zendesk's Requester columns hold a person's name, not an address.
+        name, email = name or email, ""
+    elif email and not _EMAIL.match(email):
+        raise RowError(f"“{email[:60]}” is not a valid e-mail address.", "requester_email")
+    email = email.lower()
+    status = str(raw.get("status") or "").strip().lower()
+    priority = str(raw.get("priority") or "").strip().lower()
+    if fmt == "freshdesk":
+        status = FRESHDESK_STATUS.get(status, status)
+        priority = FRESHDESK_PRIORITY.get(priority, priority)
+    return {
+        "external_id": external_id,
+        "subject": subject,
+        "body": body,
+        "status": status[:40],
+        "priority": priority[:40],
+        "tags": clean_tags(raw.get("tags"), fmt),
+        "created_at": created_at,
+        "updated_at": parse_time(raw.get("updated_at"), "updated_at"),
+        "solved_at": parse_time(raw.get("solved_at"), "solved_at"),
+        "closed_at": parse_time(raw.get("closed_at"), "closed_at"),
+        "requester_email": email[:254],
+        "requester_name": name[:200],
+    }
+
+
+def content_hash(ticket: dict, tags_json: str) -> str:
+    """A short fingerprint of every imported value: equal hashes mean nothing changed."""
+    parts = (
+        ticket["subject"], ticket["body"], ticket["status"], ticket["priority"], tags_json,
+        _iso(ticket["created_at"]), _iso(ticket["updated_at"]), _iso(ticket["solved_at"]),
+        _iso(ticket["closed_at"]), ticket["requester_email"], ticket["requester_name"],
+    )
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def open_binary(path: str):
+    """The file as bytes (for position tracking) and as text (UTF-8, BOM or not; .gz too)."""
+    binary = open(path, "rb")  # noqa: SIM115 - closed by the caller through the text wrapper
+    inner = binary
+    if path.endswith(".gz"):
+        import gzip
+
+        inner = gzip.GzipFile(fileobj=binary)
+    return binary, io.TextIOWrapper(inner, encoding="utf-8-sig", newline="")
