@@ -1,0 +1,100 @@
+"""Reads of feedback, scoped by the actor's workspace and role."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from heard.core import permissions
+from heard.core.errors import HeardError
+from heard.core.models import Product
+
+from . import quality, similar
+from .models import QUALITY_BANDS, Disposition, Feedback, FeedbackChannel, FeedbackLink
+
+LIST_FILTERS = ("channel", "segment", "disposition", "quality", "stakeholder", "merged")
+
+
+def feedback_list(actor, product: Product, *, channel: str = "", segment: str = "", disposition: str = "", quality: str = "",
+                  stakeholder: str = "", merged: str = "") -> QuerySet[Feedback]:
+    """A product's feedback, newest first, filtered.
+
+    ``segment`` is a segment slug (items whose speaker is in it), ``quality`` a band (low,
+    medium, high), ``merged`` "include" to show originals that were merged into another
+    item (hidden by default: the merged item stands for them). Unknown filter values match
+    nothing rather than everything.
+    """
+    permissions.require(actor, product.workspace, "workspace.view")
+    qs = Feedback.objects.filter(product=product)
+    if merged != "include":
+        qs = qs.filter(merged_into__isnull=True)
+    if channel:
+        qs = qs.filter(channel=channel) if channel in FeedbackChannel.values else qs.none()
+    if disposition:
+        qs = qs.filter(disposition=disposition) if disposition in Disposition.values else qs.none()
+    if quality:
+        if quality in QUALITY_BANDS:
+            low, high = QUALITY_BANDS[quality]
+            qs = qs.filter(quality_score__gte=low, quality_score__lte=high)
+        else:
+            qs = qs.none()
+    if segment:
+        # Stakeholders are few next to feedback: resolve the segment to ids first, so the
+        # feedback side uses its (product, stakeholder, said_at) index instead of a join.
+        people = list(product.workspace.stakeholders.filter(segments__slug=segment).values_list("pk", flat=True))
+        qs = qs.filter(stakeholder_id__in=people)
+    if stakeholder:
+        qs = qs.filter(stakeholder_id=int(stakeholder)) if str(stakeholder).isdigit() else qs.none()
+    return qs.select_related("stakeholder").order_by("-said_at", "-id")
+
+
+def get_feedback(actor, product: Product, pk) -> Feedback:
+    permissions.require(actor, product.workspace, "workspace.view")
+    try:
+        return Feedback.objects.select_related("stakeholder", "recorded_by", "merged_into", "session").get(product=product, pk=int(pk))
+    except (Feedback.DoesNotExist, ValueError, TypeError):
+        raise HeardError("not_found", "Feedback was not found.") from None
+
+
+def get_feedback_in_workspace(actor, workspace, pk) -> Feedback:
+    permissions.require(actor, workspace, "workspace.view")
+    try:
+        return Feedback.objects.select_related("stakeholder", "product__workspace", "merged_into").get(product__workspace=workspace, pk=int(pk))
+    except (Feedback.DoesNotExist, ValueError, TypeError):
+        raise HeardError("not_found", "Feedback was not found.") from None
+
+
+def get_link(actor, workspace, pk) -> FeedbackLink:
+    permissions.require(actor, workspace, "workspace.view")
+    try:
+        return FeedbackLink.objects.select_related("feedback__product").get(feedback__product__workspace=workspace, pk=int(pk))
+    except (FeedbackLink.DoesNotExist, ValueError, TypeError):
+        raise HeardError("not_found", "Link was not found.") from None
+
+
+def speakers_of(feedback: Feedback) -> list[dict]:
+    """Who said it, through which channel, when: one row per original for a merged item."""
+    if not feedback.is_merge:
+        return [{"feedback": feedback, "stakeholder": feedback.stakeholder, "channel": feedback.get_channel_display(), "said_at": feedback.said_at, "is_proxy": feedback.is_proxy}]
+    rows = []
+    for original in feedback.originals.select_related("stakeholder").order_by("said_at", "id"):
+        rows.extend(speakers_of(original))
+    return rows
+
+
+def influenced(feedback: Feedback) -> list[FeedbackLink]:
+    """Everything the item influenced: its links, with the backlog item and criterion."""
+    return list(feedback.links.select_related("backlog_item", "criterion__item").order_by("id"))
+
+
+def disposition_history(feedback: Feedback):
+    return feedback.disposition_history.select_related("by").order_by("at", "id")
+
+
+def similar_items(actor, product: Product, text: str, *, exclude: tuple[int, ...] = (), limit: int = 5) -> list[similar.Suggestion]:
+    permissions.require(actor, product.workspace, "workspace.view")
+    return similar.similar_to(product, text, limit=limit, exclude_ids=exclude)
+
+
+def preview(text: str, **fields) -> quality.Assessment:
+    """The score a draft would get (not stored)."""
+    return quality.assess(text, **fields)

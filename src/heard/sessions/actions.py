@@ -1,0 +1,731 @@
+"""Every change to sessions: the engagement model, sessions, objectives, agenda items,
+participants and attendance, pre-reads, comments, and the workspace glossary.
+
+Each function is atomic, checks the actor's role, writes one audit event and raises
+HeardError / HeardValidationErrors (field errors; nothing is saved) for bad input. Values
+arrive as plain strings, numbers or ids, the same from pages, the API and the CLI.
+
+Times: a naive date-time is read in the session's time zone; an aware one is taken as is.
+Everything is stored in UTC, with the session's IANA zone kept beside it.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from heard.core import audit, permissions
+from heard.core.errors import HeardError, HeardValidationErrors
+from heard.core.models import Membership, Product, Workspace
+from heard.core.validation import check_time_zone
+from heard.stakeholders.models import Stakeholder
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    Cadence,
+    Channel,
+    Comment,
+    Confidentiality,
+    DecisionRight,
+    EngagementModel,
+    GlossaryTerm,
+    Mode,
+    Objective,
+    OutcomeKind,
+    Participant,
+    PreRead,
+    Session,
+    new_feed_token,
+)
+
+SESSION_FIELDS = (
+    "title", "channel", "mode", "starts_at", "ends_at", "time_zone", "description", "location",
+    "confidentiality", "recording_url", "captions_url",
+)
+ENGAGEMENT_FIELDS = ("cadence", "pre_read_lead_days", "default_confidentiality", "input_consideration_days", "invitations_per_quarter")
+
+
+# ---------------------------------------------------------------- cleaning helpers
+
+def _choice(raw: Any, choices, field: str, label: str) -> str:
+    text = str(raw or "").strip()
+    for value, display in choices.choices:
+        if text.lower() in (value, display.lower(), value.replace("_", " ")):
+            return value
+    raise HeardError("invalid", f"Unknown {label} “{text}”; choose one of: {', '.join(choices.values)}.", field)
+
+
+def _required(raw: Any, field: str, label: str, max_length: int) -> str:
+    text = str(raw or "").strip()
+    if not text:
+        raise HeardError("invalid", f"{label} is required.", field)
+    if len(text) > max_length:
+        raise HeardError("invalid", f"{label} must be at most {max_length} characters.", field)
+    return text
+
+
+def _url(raw: Any, field: str) -> str:
+    text = str(raw or "").strip()
+    if not text:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError:
+        raise HeardError("invalid", f"“{text}” is not a web address; start it with https://.", field) from None
+    return text
+
+
+def _whole_number(raw: Any, field: str, label: str, low: int, high: int) -> int:
+    try:
+        number = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise HeardError("invalid", f"{label} must be a whole number.", field) from None
+    if not low <= number <= high:
+        raise HeardError("invalid", f"{label} must be from {low} to {high}, not {number}.", field)
+    return number
+
+
+def parse_moment(raw: Any, tz_name: str, field: str) -> datetime:
+    """A date-time from a datetime or ISO text; naive values are read in ``tz_name``. Returns UTC."""
+    if isinstance(raw, datetime):
+        moment = raw
+    else:
+        text = str(raw or "").strip()
+        if not text:
+            raise HeardError("invalid", "Give a date and time.", field)
+        try:
+            moment = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+        except ValueError:
+            raise HeardError("invalid", f"“{text}” is not a date and time; use e.g. 2026-03-05T14:30.", field) from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(tz_name))
+    return moment.astimezone(zoneinfo.ZoneInfo("UTC"))
+
+
+def _attempt(errors: dict, cleaned: dict, field: str, fn) -> None:
+    try:
+        cleaned[field] = fn()
+    except HeardError as exc:
+        errors[exc.field or field] = exc.message
+
+
+def _agenda_minutes(session: Session, exclude: AgendaItem | None = None) -> int:
+    qs = session.agenda_items.all()
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.aggregate(total=Sum("timebox_minutes"))["total"] or 0
+
+
+# ---------------------------------------------------------------- engagement model
+
+def engagement_for(product: Product) -> EngagementModel:
+    """The product's engagement model, or an unsaved one with the defaults."""
+    try:
+        return product.engagement_model
+    except EngagementModel.DoesNotExist:
+        return EngagementModel(product=product)
+
+
+def _clean_cadence(raw: Any) -> dict:
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        raise HeardError("invalid", "Cadence maps a channel to how often it happens, e.g. {\"demo\": \"monthly\"}.", "cadence")
+    cadence = {}
+    for channel, how_often in raw.items():
+        if how_often in (None, ""):
+            continue
+        channel_value = _choice(channel, Channel, "cadence", "channel")
+        cadence[channel_value] = _choice(how_often, Cadence, f"cadence.{channel_value}", "cadence")
+    return cadence
+
+
+@transaction.atomic
+def update_engagement_model(*, actor, product: Product, data: dict) -> EngagementModel:
+    """Set the product's engagement model (only the keys given; see ENGAGEMENT_FIELDS)."""
+    permissions.require(actor, product.workspace, "sessions.edit")
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    unknown = set(data) - set(ENGAGEMENT_FIELDS)
+    if unknown:
+        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
+    if "cadence" in data:
+        _attempt(errors, cleaned, "cadence", lambda: _clean_cadence(data["cadence"]))
+    if "pre_read_lead_days" in data:
+        _attempt(errors, cleaned, "pre_read_lead_days", lambda: _whole_number(data["pre_read_lead_days"], "pre_read_lead_days", "Pre-read lead time", 0, 60))
+    if "input_consideration_days" in data:
+        _attempt(errors, cleaned, "input_consideration_days", lambda: _whole_number(data["input_consideration_days"], "input_consideration_days", "Input consideration time", 1, 365))
+    if "invitations_per_quarter" in data:
+        _attempt(errors, cleaned, "invitations_per_quarter", lambda: _whole_number(data["invitations_per_quarter"], "invitations_per_quarter", "Invitations per quarter", 1, 50))
+    if "default_confidentiality" in data:
+        _attempt(errors, cleaned, "default_confidentiality", lambda: _choice(data["default_confidentiality"], Confidentiality, "default_confidentiality", "confidentiality"))
+    if errors:
+        raise HeardValidationErrors(errors)
+    model = engagement_for(product)
+    before = audit.snapshot(model) if model.pk else None
+    for field, value in cleaned.items():
+        setattr(model, field, value)
+    model.save()
+    audit.record(actor=actor, workspace=product.workspace, verb="engagement_model.updated", target=model, before=before, after=audit.snapshot(model, [f for f in ENGAGEMENT_FIELDS]))
+    return model
+
+
+@transaction.atomic
+def set_calendar_feed(*, actor, product: Product, enabled: bool = True) -> EngagementModel:
+    """Turn the product's calendar feed on with a new secret link (old links stop working), or off."""
+    permissions.require(actor, product.workspace, "sessions.edit")
+    model = engagement_for(product)
+    model.feed_token = new_feed_token() if enabled else ""
+    model.save()
+    # The token itself is a secret; the audit row says only what happened.
+    audit.record(actor=actor, workspace=product.workspace, verb="calendar_feed.reset" if enabled else "calendar_feed.disabled", target=model)
+    return model
+
+
+# ---------------------------------------------------------------- sessions
+
+def clean_session(product: Product, data: dict, *, instance: Session | None = None) -> dict:
+    """Check session fields; return cleaned values or raise HeardValidationErrors.
+
+    Only keys in ``data`` are checked (partial updates), but start, end and zone are always
+    checked together, so changing only the zone re-reads nothing and moves nothing.
+    """
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    unknown = set(data) - set(SESSION_FIELDS)
+    if unknown:
+        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
+    if "title" in data or instance is None:
+        _attempt(errors, cleaned, "title", lambda: _required(data.get("title"), "title", "Title", 200))
+    if "channel" in data or instance is None:
+        _attempt(errors, cleaned, "channel", lambda: _choice(data.get("channel"), Channel, "channel", "channel"))
+    if "mode" in data:
+        _attempt(errors, cleaned, "mode", lambda: _choice(data.get("mode"), Mode, "mode", "mode"))
+    if "confidentiality" in data and data.get("confidentiality") not in (None, ""):
+        _attempt(errors, cleaned, "confidentiality", lambda: _choice(data.get("confidentiality"), Confidentiality, "confidentiality", "confidentiality"))
+    for field in ("recording_url", "captions_url"):
+        if field in data:
+            _attempt(errors, cleaned, field, lambda f=field: _url(data.get(f), f))
+    for field in ("description", "location"):
+        if field in data:
+            cleaned[field] = str(data.get(field) or "").strip()
+    if len(cleaned.get("location", "")) > 300:
+        errors["location"] = "Location must be at most 300 characters."
+
+    tz_name = instance.time_zone if instance else "UTC"
+    if "time_zone" in data:
+        try:
+            tz_name = cleaned["time_zone"] = check_time_zone(str(data.get("time_zone") or ""))
+        except HeardError as exc:
+            errors["time_zone"] = exc.message
+    for field in ("starts_at", "ends_at"):
+        if field in data or instance is None:
+            _attempt(errors, cleaned, field, lambda f=field: parse_moment(data.get(f), tz_name, f))
+    starts = cleaned.get("starts_at", instance.starts_at if instance else None)
+    ends = cleaned.get("ends_at", instance.ends_at if instance else None)
+    if starts and ends and "starts_at" not in errors and "ends_at" not in errors:
+        if ends <= starts:
+            errors["ends_at"] = "The session must end after it starts."
+        elif instance is not None:
+            planned = _agenda_minutes(instance)
+            length = int((ends - starts).total_seconds() // 60)
+            if planned > length:
+                errors["ends_at"] = f"The agenda needs {planned} minutes but the session would last {length}; shorten the agenda first."
+    if errors:
+        raise HeardValidationErrors(errors)
+    return cleaned
+
+
+def _session_snapshot(session: Session) -> dict:
+    return audit.snapshot(session, list(SESSION_FIELDS) + ["published_at"])
+
+
+@transaction.atomic
+def create_session(*, actor, product: Product, data: dict) -> Session:
+    """Plan a session. ``confidentiality`` defaults to the engagement model's."""
+    permissions.require(actor, product.workspace, "sessions.edit")
+    cleaned = clean_session(product, data)
+    cleaned.setdefault("confidentiality", engagement_for(product).default_confidentiality)
+    if cleaned.get("channel") == Channel.ASYNC_REVIEW:
+        cleaned.setdefault("mode", Mode.ASYNCHRONOUS)
+    creator = actor if getattr(actor, "is_authenticated", False) else None
+    session = Session.objects.create(product=product, created_by=creator, **cleaned)
+    audit.record(actor=actor, workspace=product.workspace, verb="session.created", target=session, after=_session_snapshot(session))
+    return session
+
+
+@transaction.atomic
+def update_session(*, actor, session: Session, data: dict) -> Session:
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    cleaned = clean_session(session.product, data, instance=session)
+    before = _session_snapshot(session)
+    for field, value in cleaned.items():
+        setattr(session, field, value)
+    session.save()
+    after = _session_snapshot(session)
+    if after != before:
+        audit.record(actor=actor, workspace=session.product.workspace, verb="session.updated", target=session, before=before, after=after)
+    return session
+
+
+@transaction.atomic
+def delete_session(*, actor, session: Session) -> None:
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    audit.record(actor=actor, workspace=session.product.workspace, verb="session.deleted", target=session, before=_session_snapshot(session))
+    session.delete()
+
+
+@transaction.atomic
+def publish_session(*, actor, session: Session) -> Session:
+    """Mark the session as sent to its participants. Flags and plain-language findings are
+    shown before this step; they warn, they do not block."""
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    if session.published_at is not None:
+        raise HeardError("conflict", "This session was already published.")
+    session.published_at = timezone.now()
+    session.save(update_fields=["published_at", "updated_at"])
+    audit.record(actor=actor, workspace=session.product.workspace, verb="session.published", target=session, after={"published_at": session.published_at})
+    return session
+
+
+# ---------------------------------------------------------------- objectives
+
+def _decision_of(session: Session, ref: Any):
+    from heard.decisions.models import Decision
+
+    if ref in (None, ""):
+        return None
+    if isinstance(ref, Decision):
+        ref = ref.pk
+    try:
+        return Decision.objects.get(pk=int(ref), product=session.product)
+    except (Decision.DoesNotExist, ValueError, TypeError):
+        raise HeardError("invalid", f"No decision #{ref} in {session.product}.", "decision") from None
+
+
+def _clean_objective(session: Session, data: dict, instance: Objective | None) -> dict:
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    if "question" in data or instance is None:
+        _attempt(errors, cleaned, "question", lambda: _required(data.get("question"), "question", "Question", 300))
+    if "evidence_needed" in data:
+        cleaned["evidence_needed"] = str(data.get("evidence_needed") or "").strip()
+    if "outcome_kind" in data and data.get("outcome_kind") not in (None, ""):
+        _attempt(errors, cleaned, "outcome_kind", lambda: _choice(data.get("outcome_kind"), OutcomeKind, "outcome_kind", "outcome kind"))
+    if "decision" in data:
+        _attempt(errors, cleaned, "decision", lambda: _decision_of(session, data.get("decision")))
+    if errors:
+        raise HeardValidationErrors(errors)
+    return cleaned
+
+
+@transaction.atomic
+def add_objective(*, actor, session: Session, data: dict) -> Objective:
+    """Add what the session must find out: question, evidence_needed, outcome_kind, decision (id)."""
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    cleaned = _clean_objective(session, data, None)
+    position = session.objectives.count() + 1
+    objective = Objective.objects.create(session=session, position=position, **cleaned)
+    audit.record(actor=actor, workspace=session.product.workspace, verb="objective.added", target=objective, after=audit.snapshot(objective))
+    return objective
+
+
+@transaction.atomic
+def update_objective(*, actor, objective: Objective, data: dict) -> Objective:
+    session = objective.session
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    cleaned = _clean_objective(session, data, objective)
+    before = audit.snapshot(objective)
+    for field, value in cleaned.items():
+        setattr(objective, field, value)
+    objective.save()
+    audit.record(actor=actor, workspace=session.product.workspace, verb="objective.updated", target=objective, before=before, after=audit.snapshot(objective))
+    return objective
+
+
+@transaction.atomic
+def remove_objective(*, actor, objective: Objective) -> None:
+    """Remove an objective; agenda items that served it lose their outcome (and are flagged)."""
+    session = objective.session
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    audit.record(actor=actor, workspace=session.product.workspace, verb="objective.removed", target=objective, before=audit.snapshot(objective))
+    objective.delete()
+
+
+# ---------------------------------------------------------------- agenda items
+
+def _objective_of(session: Session, ref: Any) -> Objective | None:
+    if ref in (None, ""):
+        return None
+    if isinstance(ref, Objective):
+        ref = ref.pk
+    try:
+        return session.objectives.get(pk=int(ref))
+    except (Objective.DoesNotExist, ValueError, TypeError):
+        raise HeardError("invalid", f"No objective #{ref} in this session.", "objective") from None
+
+
+def _clean_agenda_item(session: Session, data: dict, instance: AgendaItem | None) -> dict:
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    if "title" in data or instance is None:
+        _attempt(errors, cleaned, "title", lambda: _required(data.get("title"), "title", "Title", 200))
+    if "timebox_minutes" in data or instance is None:
+        _attempt(errors, cleaned, "timebox_minutes", lambda: _whole_number(data.get("timebox_minutes"), "timebox_minutes", "Timebox", 1, 1440))
+    if "objective" in data:
+        _attempt(errors, cleaned, "objective", lambda: _objective_of(session, data.get("objective")))
+    if "decision" in data:
+        _attempt(errors, cleaned, "decision", lambda: _decision_of(session, data.get("decision")))
+    if "timebox_minutes" in cleaned:
+        planned = _agenda_minutes(session, exclude=instance) + cleaned["timebox_minutes"]
+        if planned > session.length_minutes:
+            errors["timebox_minutes"] = (
+                f"The agenda would take {planned} minutes but the session lasts {session.length_minutes}; "
+                f"{max(0, session.length_minutes - planned + cleaned['timebox_minutes'])} minutes are left."
+            )
+    if errors:
+        raise HeardValidationErrors(errors)
+    return cleaned
+
+
+@transaction.atomic
+def add_agenda_item(*, actor, session: Session, data: dict) -> AgendaItem:
+    """Add an agenda item: title, timebox_minutes, and the objective and/or decision (ids) it serves.
+
+    An item that serves neither is allowed (people plan in drafts) but flagged.
+    """
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    cleaned = _clean_agenda_item(session, data, None)
+    position = session.agenda_items.count() + 1
+    item = AgendaItem.objects.create(session=session, position=position, **cleaned)
+    audit.record(actor=actor, workspace=session.product.workspace, verb="agenda_item.added", target=item, after=audit.snapshot(item))
+    return item
+
+
+@transaction.atomic
+def update_agenda_item(*, actor, item: AgendaItem, data: dict) -> AgendaItem:
+    session = item.session
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    cleaned = _clean_agenda_item(session, data, item)
+    before = audit.snapshot(item)
+    for field, value in cleaned.items():
+        setattr(item, field, value)
+    item.save()
+    audit.record(actor=actor, workspace=session.product.workspace, verb="agenda_item.updated", target=item, before=before, after=audit.snapshot(item))
+    return item
+
+
+@transaction.atomic
+def remove_agenda_item(*, actor, item: AgendaItem) -> None:
+    session = item.session
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    audit.record(actor=actor, workspace=session.product.workspace, verb="agenda_item.removed", target=item, before=audit.snapshot(item))
+    item.delete()
+
+
+# ---------------------------------------------------------------- participants
+
+def _stakeholder_in(workspace: Workspace, ref: Any) -> Stakeholder:
+    if isinstance(ref, Stakeholder):
+        ref = ref.pk
+    stakeholder = Stakeholder.objects.filter(pk=int(ref), workspace=workspace).first() if str(ref).strip().isdigit() else None
+    if stakeholder is None:
+        raise HeardError("invalid", f"No stakeholder #{ref} in this workspace.", "stakeholder")
+    if stakeholder.is_erased:
+        raise HeardError("invalid", "This stakeholder was erased and cannot be invited.", "stakeholder")
+    return stakeholder
+
+
+def _member_in(workspace: Workspace, ref: Any):
+    text = str(getattr(ref, "pk", ref) or "").strip()
+    qs = Membership.objects.select_related("user").filter(workspace=workspace)
+    membership = qs.filter(user_id=int(text)).first() if text.isdigit() else qs.filter(user__email__iexact=text).first()
+    if membership is None:
+        raise HeardError("invalid", f"“{text}” is not a member of this workspace.", "user")
+    return membership.user
+
+
+def invitations_this_quarter(stakeholder: Stakeholder, product: Product, when: datetime, exclude_session: Session | None = None) -> int:
+    """How many sessions of ``product`` in the calendar quarter of ``when`` (UTC) invite the person."""
+    quarter_start_month = 3 * ((when.month - 1) // 3) + 1
+    start = when.replace(month=quarter_start_month, day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = start.replace(year=start.year + 1, month=1) if quarter_start_month == 10 else start.replace(month=quarter_start_month + 3)
+    qs = Participant.objects.filter(stakeholder=stakeholder, session__product=product, session__starts_at__gte=start, session__starts_at__lt=end)
+    if exclude_session is not None:
+        qs = qs.exclude(session=exclude_session)
+    return qs.values("session").distinct().count()
+
+
+def invitation_warning(stakeholder: Stakeholder, session: Session) -> str | None:
+    cap = engagement_for(session.product).invitations_per_quarter
+    earlier = invitations_this_quarter(stakeholder, session.product, session.starts_at, exclude_session=session)
+    if earlier + 1 > cap:
+        return (f"{stakeholder.name} is now invited to {earlier + 1} sessions this quarter; the engagement model asks "
+                f"for at most {cap}. Consider inviting someone else from their segment.")
+    return None
+
+
+@transaction.atomic
+def add_participant(*, actor, session: Session, stakeholder: Any = None, user: Any = None, right: str = DecisionRight.CONTRIBUTES) -> Participant:
+    """Invite a stakeholder (id) or a team member (id or e-mail) with a decision right.
+
+    Inviting a stakeholder more often than the engagement model's cap per quarter succeeds
+    but warns: the returned participant carries ``warnings`` (a list of messages).
+    """
+    workspace = session.product.workspace
+    permissions.require(actor, workspace, "sessions.edit")
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    given_stakeholder, given_user = stakeholder not in (None, ""), user not in (None, "")
+    if given_stakeholder == given_user:
+        errors["stakeholder"] = "Choose either a stakeholder or a team member."
+    elif given_stakeholder:
+        _attempt(errors, cleaned, "stakeholder", lambda: _stakeholder_in(workspace, stakeholder))
+    else:
+        _attempt(errors, cleaned, "user", lambda: _member_in(workspace, user))
+    _attempt(errors, cleaned, "right", lambda: _choice(right or DecisionRight.CONTRIBUTES, DecisionRight, "right", "decision right"))
+    if not errors:
+        person = cleaned.get("stakeholder") or cleaned.get("user")
+        field = "stakeholder" if "stakeholder" in cleaned else "user"
+        if session.participants.filter(**{field: person}).exists():
+            errors[field] = f"{person} is already a participant."
+    if errors:
+        raise HeardValidationErrors(errors)
+    participant = Participant.objects.create(session=session, **cleaned)
+    participant.warnings = []
+    if participant.stakeholder_id:
+        warning = invitation_warning(participant.stakeholder, session)
+        if warning:
+            participant.warnings.append(warning)
+    audit.record(actor=actor, workspace=workspace, verb="participant.added", target=participant, after=audit.snapshot(participant))
+    return participant
+
+
+@transaction.atomic
+def update_participant(*, actor, participant: Participant, right: str | None = None, attendance: str | None = None) -> Participant:
+    """Change a participant's decision right and/or record attendance (attended, absent, or "")."""
+    workspace = participant.session.product.workspace
+    permissions.require(actor, workspace, "sessions.edit")
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    if right is not None:
+        _attempt(errors, cleaned, "right", lambda: _choice(right, DecisionRight, "right", "decision right"))
+    if attendance is not None:
+        value = str(attendance).strip().lower()
+        if value not in Attendance.values:
+            errors["attendance"] = f"Attendance is attended, absent or empty, not “{attendance}”."
+        cleaned["attendance"] = value
+    if errors:
+        raise HeardValidationErrors(errors)
+    before = audit.snapshot(participant)
+    for field, value in cleaned.items():
+        setattr(participant, field, value)
+    participant.save()
+    audit.record(actor=actor, workspace=workspace, verb="participant.updated", target=participant, before=before, after=audit.snapshot(participant))
+    return participant
+
+
+@transaction.atomic
+def record_attendance(*, actor, session: Session, attendance: dict) -> int:
+    """Record who came, after the session: ``{participant_id: "attended"|"absent"|""}``. One audit
+    event for the whole roll call. Returns the number of participants changed."""
+    workspace = session.product.workspace
+    permissions.require(actor, workspace, "sessions.edit")
+    by_pk = {p.pk: p for p in session.participants.all()}
+    changes = {}
+    for raw_pk, raw_value in attendance.items():
+        try:
+            participant = by_pk[int(raw_pk)]
+        except (KeyError, ValueError, TypeError):
+            raise HeardError("invalid", f"No participant #{raw_pk} in this session.", f"attendance_{raw_pk}") from None
+        value = str(raw_value or "").strip().lower()
+        if value not in Attendance.values:
+            raise HeardError("invalid", f"Attendance is attended, absent or empty, not “{raw_value}”.", f"attendance_{raw_pk}")
+        if participant.attendance != value:
+            changes[participant.pk] = (participant.attendance, value)
+            participant.attendance = value
+            participant.save(update_fields=["attendance"])
+    if changes:
+        audit.record(actor=actor, workspace=workspace, verb="session.attendance_recorded", target=session,
+                     before={str(k): v[0] for k, v in changes.items()}, after={str(k): v[1] for k, v in changes.items()})
+    return len(changes)
+
+
+@transaction.atomic
+def remove_participant(*, actor, participant: Participant) -> None:
+    workspace = participant.session.product.workspace
+    permissions.require(actor, workspace, "sessions.edit")
+    audit.record(actor=actor, workspace=workspace, verb="participant.removed", target=participant, before=audit.snapshot(participant))
+    participant.delete()
+
+
+# ---------------------------------------------------------------- pre-reads
+
+def _clean_pre_read(session: Session, data: dict, instance: PreRead | None) -> dict:
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    if "title" in data or instance is None:
+        _attempt(errors, cleaned, "title", lambda: _required(data.get("title"), "title", "Title", 200))
+    if "url" in data:
+        _attempt(errors, cleaned, "url", lambda: _url(data.get("url"), "url"))
+    if "body" in data:
+        cleaned["body"] = str(data.get("body") or "").strip()
+    if "shared_at" in data:
+        raw = data.get("shared_at")
+        if raw in (None, ""):
+            cleaned["shared_at"] = None
+        else:
+            _attempt(errors, cleaned, "shared_at", lambda: parse_moment(raw, session.time_zone, "shared_at"))
+    if errors:
+        raise HeardValidationErrors(errors)
+    return cleaned
+
+
+@transaction.atomic
+def add_pre_read(*, actor, session: Session, data: dict) -> PreRead:
+    """Add a pre-read: title, url and/or body, and shared_at when it was already sent."""
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    pre_read = PreRead.objects.create(session=session, **_clean_pre_read(session, data, None))
+    audit.record(actor=actor, workspace=session.product.workspace, verb="pre_read.added", target=pre_read, after=audit.snapshot(pre_read))
+    return pre_read
+
+
+@transaction.atomic
+def update_pre_read(*, actor, pre_read: PreRead, data: dict) -> PreRead:
+    session = pre_read.session
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    cleaned = _clean_pre_read(session, data, pre_read)
+    before = audit.snapshot(pre_read)
+    for field, value in cleaned.items():
+        setattr(pre_read, field, value)
+    pre_read.save()
+    audit.record(actor=actor, workspace=session.product.workspace, verb="pre_read.updated", target=pre_read, before=before, after=audit.snapshot(pre_read))
+    return pre_read
+
+
+@transaction.atomic
+def share_pre_read(*, actor, pre_read: PreRead, at: datetime | None = None) -> PreRead:
+    """Record that the pre-read went out to participants (now, unless ``at`` is given)."""
+    session = pre_read.session
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    if pre_read.shared_at is not None:
+        raise HeardError("conflict", f"“{pre_read.title}” was already shared.", "shared_at")
+    pre_read.shared_at = at or timezone.now()
+    pre_read.save(update_fields=["shared_at"])
+    audit.record(actor=actor, workspace=session.product.workspace, verb="pre_read.shared", target=pre_read, after={"shared_at": pre_read.shared_at})
+    return pre_read
+
+
+@transaction.atomic
+def remove_pre_read(*, actor, pre_read: PreRead) -> None:
+    session = pre_read.session
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    audit.record(actor=actor, workspace=session.product.workspace, verb="pre_read.removed", target=pre_read, before=audit.snapshot(pre_read))
+    pre_read.delete()
+
+
+# ---------------------------------------------------------------- comments (asynchronous input)
+
+@transaction.atomic
+def add_comment(*, actor, session: Session, body: str, pre_read: Any = None, stakeholder: Any = None) -> Comment:
+    """Written input on the session or one of its pre-reads.
+
+    A team member comments as themselves. With ``stakeholder`` the comment is the
+    stakeholder's: typed in by the team member (``actor``), or sent from the portal
+    (``actor=None``). A stakeholder's comment counts as hearing from them.
+    """
+    workspace = session.product.workspace
+    permissions.require(actor, workspace, "feedback.record")
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    _attempt(errors, cleaned, "body", lambda: _required(body, "body", "Comment", 10_000))
+    if pre_read not in (None, ""):
+        def _pre_read():
+            ref = getattr(pre_read, "pk", pre_read)
+            found = session.pre_reads.filter(pk=int(ref)).first() if str(ref).isdigit() else None
+            if found is None:
+                raise HeardError("invalid", f"No pre-read #{ref} in this session.", "pre_read")
+            return found
+        _attempt(errors, cleaned, "pre_read", _pre_read)
+    if stakeholder not in (None, ""):
+        _attempt(errors, cleaned, "stakeholder", lambda: _stakeholder_in(workspace, stakeholder))
+    if errors:
+        raise HeardValidationErrors(errors)
+    team_member = actor if getattr(actor, "is_authenticated", False) else None
+    author_stakeholder = cleaned.get("stakeholder")
+    if author_stakeholder is None and team_member is None:
+        raise HeardError("invalid", "A comment needs an author: a team member or a stakeholder.", "stakeholder")
+    comment = Comment.objects.create(
+        session=session, pre_read=cleaned.get("pre_read"), body=cleaned["body"],
+        author_stakeholder=author_stakeholder,
+        author_user=None if author_stakeholder else team_member,
+        recorded_by=team_member if author_stakeholder else None,
+    )
+    if author_stakeholder is not None:
+        Stakeholder.objects.filter(pk=author_stakeholder.pk).filter(
+            Q(last_heard_at__isnull=True) | Q(last_heard_at__lt=comment.created_at)
+        ).update(last_heard_at=comment.created_at)
+    audit.record(actor=actor, workspace=workspace, verb="comment.added", target=comment, after=audit.snapshot(comment))
+    return comment
+
+
+# ---------------------------------------------------------------- glossary
+
+@transaction.atomic
+def set_glossary_term(*, actor, workspace: Workspace, term: str, plain: str = "", note: str = "") -> GlossaryTerm:
+    """Add or change a glossary rule. An empty ``plain`` accepts the term as plain enough."""
+    permissions.require(actor, workspace, "glossary.edit")
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    _attempt(errors, cleaned, "term", lambda: _required(term, "term", "Term", 80))
+    if len(str(plain or "").strip()) > 200:
+        errors["plain"] = "The plain words must be at most 200 characters."
+    if errors:
+        raise HeardValidationErrors(errors)
+    entry = workspace.glossary_terms.filter(term__iexact=cleaned["term"]).first()
+    before = audit.snapshot(entry) if entry else None
+    if entry is None:
+        entry = GlossaryTerm(workspace=workspace)
+    entry.term = cleaned["term"]
+    entry.plain = str(plain or "").strip()
+    entry.note = str(note or "").strip()[:300]
+    entry.save()
+    audit.record(actor=actor, workspace=workspace, verb="glossary_term.saved", target=entry, before=before, after=audit.snapshot(entry))
+    return entry
+
+
+@transaction.atomic
+def delete_glossary_term(*, actor, entry: GlossaryTerm) -> None:
+    permissions.require(actor, entry.workspace, "glossary.edit")
+    audit.record(actor=actor, workspace=entry.workspace, verb="glossary_term.deleted", target=entry, before=audit.snapshot(entry))
+    entry.delete()
+
+
+# ---------------------------------------------------------------- a person's data
+
+def _erase_comments(stakeholder: Stakeholder) -> int:
+    return Comment.objects.filter(author_stakeholder=stakeholder).update(body="(erased)")
+
+
+def _export_sessions(stakeholder: Stakeholder):
+    participations = [
+        {"session": p.session.title, "starts_at": p.session.starts_at.isoformat(), "right": p.right, "attendance": p.attendance}
+        for p in stakeholder.session_participations.select_related("session")
+    ]
+    comments = [{"session": c.session.title, "at": c.created_at.isoformat(), "body": c.body} for c in stakeholder.session_comments.select_related("session")]
+    return "sessions", {"participations": participations, "comments": comments}
+
+
+def register_person_hooks() -> None:
+    from heard.stakeholders.actions import register_erasure_hook, register_export_hook
+
+    register_erasure_hook(_erase_comments)
+    register_export_hook(_export_sessions)

@@ -1,0 +1,428 @@
+"""Every change to support tickets: importing a file (from the CLI, the API or the upload
+page), starting a background import, and anonymising a person's tickets on erasure.
+
+An import streams the file and writes in batches of BATCH_SIZE rows, each batch in its own
+transaction: progress is visible while it runs, and a crash loses at most one batch (run
+the same file again; it is idempotent). One audit event is written per import, on its
+ImportJob, never one per row.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from heard.core import audit, permissions
+from heard.core.errors import HeardError
+from heard.core.importing import ImportReport, progress
+from heard.core.models import Product
+from heard.stakeholders.actions import register_erasure_hook, register_export_hook
+from heard.stakeholders.models import Stakeholder, StakeholderKind
+
+from .models import ImportJob, ImportStatus, Ticket
+from .parsing import FORMATS, FileError, RowError, clean_ticket, content_hash, guess_format, open_binary, read_tickets, sniff_header
+
+BATCH_SIZE = 2000
+PROBLEMS_KEPT = 1000
+# Requesters' last_heard_at is written every this many batches (and at the end), so a
+# long import does not rewrite the same stakeholders batch after batch.
+HEARD_FLUSH_BATCHES = 50
+
+
+@dataclass
+class TicketImportReport(ImportReport):
+    rows_read: int = 0
+    rejected_rows: int = 0
+    requesters_created: int = 0
+    repeated: int = 0
+
+    @property
+    def rejected(self) -> int:  # type: ignore[override]
+        return self.rejected_rows
+
+    def reject(self, line: int, message: str, field_name: str | None = None) -> None:
+        self.rejected_rows += 1
+        if len(self.problems) < PROBLEMS_KEPT:
+            super().reject(line, message, field_name)
+
+    def summary_lines(self) -> list[str]:
+        lines = super().summary_lines()
+        if self.requesters_created:
+            lines.insert(1, f"{self.requesters_created} requester{'s' if self.requesters_created != 1 else ''} added to the stakeholder map as end users (created by import).")
+        if self.repeated:
+            lines.insert(1, f"{self.repeated} row{'s' if self.repeated != 1 else ''} repeated a ticket id seen just before; the later row was kept.")
+        if self.rejected_rows > len(self.problems):
+            lines.append(f"Only the first {len(self.problems)} problems are listed.")
+        return lines
+
+
+# ---------------------------------------------------------------- the import
+
+
+def import_tickets(
+    *, actor, product: Product, path: str, fmt: str | None = None, mapping: dict | None = None,
+    job: ImportJob | None = None, show_progress: bool = False, stream=None, file_name: str = "",
+) -> TicketImportReport:
+    """Import a ticket export into ``product``; return what happened.
+
+    ``fmt`` is one of FORMATS, or None to tell it from the file name and header. Raises
+    HeardError (field "file" or "format") when the file as a whole cannot be read; rows
+    that cannot be read are reported with their line number and the rest are imported.
+    """
+    workspace = product.workspace
+    permissions.require(actor, workspace, "tickets.import")
+    if fmt and fmt not in FORMATS:
+        raise HeardError("invalid", f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.", "format")
+    try:
+        binary, handle = open_binary(path)
+    except FileNotFoundError:
+        raise HeardError("invalid", f"No such file: {path}", "file") from None
+    report = TicketImportReport(kind="tickets")
+    with handle:
+        try:
+            if not fmt:
+                is_json = path.lower().removesuffix(".gz").endswith((".json", ".ndjson", ".jsonl"))
+                fmt = guess_format(path, None if is_json else sniff_header(handle))
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(exc) from None
+        job = _start_job(actor, product, path, fmt, mapping or {}, job, file_name)
+        try:
+            _stream_into(product, fmt, handle, binary, mapping or {}, job, report, show_progress, stream)
+        except (FileError, UnicodeDecodeError) as exc:
+            error = _not_utf8(exc) if isinstance(exc, UnicodeDecodeError) else HeardError("invalid", str(exc), "file")
+            _finish_job(actor, job, report, failed=error.message)
+            raise error from None
+        except Exception as exc:
+            _finish_job(actor, job, report, failed=f"The import stopped unexpectedly: {exc.__class__.__name__}.")
+            raise
+    _finish_job(actor, job, report)
+    return report
+
+
+def _not_utf8(exc: UnicodeDecodeError) -> HeardError:
+    return HeardError("invalid", f"The file is not UTF-8 text ({exc.reason} at byte {exc.start}); export it again as UTF-8.", "file")
+
+
+def _start_job(actor, product, path, fmt, mapping, job, file_name) -> ImportJob:
+    import os
+
+    size = os.path.getsize(path) if os.path.exists(path) else None
+    if job is None:
+        job = ImportJob.objects.create(
+            workspace=product.workspace, product=product, format=fmt, file_path=str(path),
+            file_name=file_name or os.path.basename(path), file_size=size, mapping=mapping,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    job.format, job.status, job.started_at, job.file_size = fmt, ImportStatus.RUNNING, timezone.now(), size
+    job.save(update_fields=["format", "status", "started_at", "file_size"])
+    return job
+
+
+def _stream_into(product, fmt, handle, binary, mapping, job, report, show_progress, stream) -> None:
+    writer = TicketWriter(product, fmt, job)
+    rows = progress(read_tickets(handle, fmt, mapping, report.notes), desc="tickets", stream=stream, enabled=show_progress)
+    batch: list[dict] = []
+    clean = clean_ticket
+    for line, raw in rows:
+        report.rows_read += 1
+        try:
+            batch.append(clean(raw, fmt))
+        except RowError as exc:
+            report.reject(line, exc.message, exc.field)
+            continue
+        if len(batch) >= BATCH_SIZE:
+            writer.write(batch, report, _position(binary))
+            batch = []
+    writer.write(batch, report, _position(binary))
+    writer.finish(report)
+
+
+def _position(binary) -> int:
+    try:
+        return binary.tell()
+    except (OSError, ValueError):
+        return 0
+
+
+def _finish_job(actor, job: ImportJob, report: TicketImportReport, failed: str = "") -> None:
+    job.status = ImportStatus.FAILED if failed else ImportStatus.DONE
+    job.error = failed
+    job.finished_at = timezone.now()
+    _copy_counts(job, report)
+    if not failed and job.file_size:
+        job.bytes_read = job.file_size
+    job.notes = report.notes
+    job.problems = [p.as_dict() for p in report.problems]
+    job.save()
+    audit.record(
+        actor=actor, workspace=job.workspace, verb="tickets.import_failed" if failed else "tickets.imported", target=job,
+        after={
+            "product": job.product.slug, "format": job.format, "file": job.file_name, "rows_read": job.rows_read,
+            "created": job.created, "updated": job.updated, "unchanged": job.unchanged, "rejected": job.rejected,
+            "requesters_created": job.requesters_created, "error": failed,
+        },
+    )
+
+
+def _copy_counts(job: ImportJob, report: TicketImportReport) -> None:
+    job.rows_read, job.created, job.updated = report.rows_read, report.created, report.updated
+    job.unchanged, job.rejected, job.requesters_created = report.unchanged, report.rejected_rows, report.requesters_created
+
+
+# ---------------------------------------------------------------- writing batches
+
+
+TICKET_COLUMNS = (
+    "product_id", "source", "external_id", "requester_id", "requester_email", "requester_name", "subject", "body",
+    "status", "priority", "tags", "created_at", "updated_at", "solved_at", "closed_at", "content_hash",
+    "imported_at", "last_import_id",
+)
+UPDATE_COLUMNS = (
+    "requester_id", "requester_email", "requester_name", "subject", "body", "status", "priority", "tags",
+    "created_at", "updated_at", "solved_at", "closed_at", "content_hash", "imported_at", "last_import_id",
+)
+
+
+class TicketWriter:
+    """Writes cleaned tickets in batches with plain parameterised SQL: per-row model objects
+    cost more than the database does at a million rows. New tickets are inserted (COPY on
+    PostgreSQL), changed ones updated by id, unchanged ones left alone."""
+
+    def __init__(self, product: Product, source: str, job: ImportJob | None):
+        self.product = product
+        self.source = source
+        self.job = job
+        self.table = connection.ops.quote_name(Ticket._meta.db_table)
+        self.postgres = connection.vendor == "postgresql"
+        self.requesters = RequesterIndex(product.workspace)
+        self.heard: dict[int, datetime] = {}
+        self.batches = 0
+        placeholders = ", ".join(["%s"] * len(TICKET_COLUMNS))
+        self.insert_sql = (
+            f"INSERT INTO {self.table} ({', '.join(TICKET_COLUMNS)}) VALUES ({placeholders}) "
+            "ON CONFLICT (product_id, source, external_id) DO NOTHING"
+        )
+        self.update_sql = f"UPDATE {self.table} SET {', '.join(c + ' = %s' for c in UPDATE_COLUMNS)} WHERE id = %s"
+        self.select_sql = (
+            f"SELECT external_id, id, content_hash, updated_at, erased_at FROM {self.table} "
+            "WHERE product_id = %s AND source = %s AND external_id IN ({})"
+        )
+        self.db_time = _db_time_adapter()
+
+    def write(self, batch: list[dict], report: TicketImportReport, position: int = 0) -> None:
+        if not batch:
+            return
+        unique: dict[str, dict] = {}
+        for ticket in batch:
+            unique[ticket["external_id"]] = ticket  # a later row for the same id wins
+        report.repeated += len(batch) - len(unique)
+        report.unchanged += len(batch) - len(unique)
+        with transaction.atomic():
+            report.requesters_created += self.requesters.resolve(unique.values())
+            with connection.cursor() as cursor:
+                existing = self._existing(cursor, list(unique))
+                inserts, updates = self._plan(unique, existing, report)
+                if inserts:
+                    self._insert(cursor, inserts)
+                if updates:
+                    cursor.executemany(self.update_sql, updates)
+            report.created += len(inserts)
+            report.updated += len(updates)
+            self.batches += 1
+            if self.batches % HEARD_FLUSH_BATCHES == 0:
+                self._flush_heard()
+            if self.job is not None:
+                ImportJob.objects.filter(pk=self.job.pk).update(
+                    rows_read=report.rows_read, created=report.created, updated=report.updated, unchanged=report.unchanged,
+                    rejected=report.rejected_rows, requesters_created=report.requesters_created, bytes_read=position,
+                )
+
+    def finish(self, report: TicketImportReport) -> None:
+        with transaction.atomic():
+            self._flush_heard()
+
+    def _existing(self, cursor, external_ids: list[str]) -> dict[str, tuple]:
+        found: dict[str, tuple] = {}
+        for start in range(0, len(external_ids), 5000):
+            chunk = external_ids[start : start + 5000]
+            sql = self.select_sql.format(", ".join(["%s"] * len(chunk)))
+            cursor.execute(sql, [self.product.pk, self.source, *chunk])
+            for external_id, pk, digest, updated_at, erased_at in cursor.fetchall():
+                found[external_id] = (pk, digest, _aware(updated_at), erased_at)
+        return found
+
+    def _plan(self, unique: dict[str, dict], existing: dict[str, tuple], report) -> tuple[list, list]:
+        inserts, updates = [], []
+        now = self.db_time(timezone.now())
+        product_id, source, job_id = self.product.pk, self.source, self.job.pk if self.job else None
+        db_time, requester_ids, heard = self.db_time, self.requesters.ids, self.heard
+        dumps = json.dumps
+        for external_id, t in unique.items():
+            tags = dumps(t["tags"], ensure_ascii=False) if t["tags"] else "[]"
+            digest = content_hash(t, tags)
+            email = t["requester_email"]
+            requester_id = requester_ids.get(email) if email else None
+            created_at = t["created_at"]
+            if requester_id is not None:
+                seen = heard.get(requester_id)
+                if seen is None or created_at > seen:
+                    heard[requester_id] = created_at
+            old = existing.get(external_id)
+            values = (
+                requester_id, email, t["requester_name"], t["subject"], t["body"], t["status"], t["priority"], tags,
+                db_time(created_at), db_time(t["updated_at"]), db_time(t["solved_at"]), db_time(t["closed_at"]),
+                digest, now, job_id,
+            )
+            if old is None:
+                inserts.append((product_id, source, external_id, *values))
+                continue
+            pk, old_digest, old_updated, erased_at = old
+            if erased_at is not None or old_digest == digest:
+                report.unchanged += 1
+            elif t["updated_at"] and old_updated and t["updated_at"] < old_updated:
+                report.unchanged += 1  # an older version of a ticket heard already holds
+            else:
+                updates.append((*values, pk))
+        return inserts, updates
+
+    def _insert(self, cursor, rows: list[tuple]) -> None:
+        if not self.postgres:
+            cursor.executemany(self.insert_sql, rows)
+            return
+        try:
+            with transaction.atomic():
+                with cursor.cursor.copy(f"COPY {self.table} ({', '.join(TICKET_COLUMNS)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        except IntegrityError:
+            # Another import of the same file got there first: fall back to skipping duplicates.
+            cursor.executemany(self.insert_sql, rows)
+
+    def _flush_heard(self) -> None:
+        if not self.heard:
+            return
+        table = connection.ops.quote_name(Stakeholder._meta.db_table)
+        sql = (
+            f"UPDATE {table} SET last_heard_at = %s WHERE id = %s AND (last_heard_at IS NULL OR last_heard_at < %s)"
+        )
+        rows = [(self.db_time(at), pk, self.db_time(at)) for pk, at in self.heard.items()]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+        self.heard = {}
+
+
+def _db_time_adapter():
+    if connection.vendor == "sqlite":
+        # What Django's SQLite backend stores: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        return lambda moment: moment.replace(tzinfo=None).isoformat(" ") if moment is not None else None
+    return lambda moment: moment
+
+
+def _aware(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class RequesterIndex:
+    """E-mail -> stakeholder id for one import. Unknown requesters are created in bulk as end
+    users flagged ``created_by_import``; each address is looked up once per import."""
+
+    def __init__(self, workspace):
+        self.workspace = workspace
+        self.ids: dict[str, int] = {}
+
+    def resolve(self, tickets) -> int:
+        wanted: dict[str, str] = {}
+        for t in tickets:
+            email = t["requester_email"]
+            if email and email not in self.ids and email not in wanted:
+                wanted[email] = t["requester_name"]
+        if not wanted:
+            return 0
+        self._look_up(list(wanted))
+        missing = [e for e in wanted if e not in self.ids]
+        if missing:
+            Stakeholder.objects.bulk_create(
+                [
+                    Stakeholder(workspace=self.workspace, name=(wanted[e] or e)[:200], email=e, kind=StakeholderKind.END_USER, created_by_import=True)
+                    for e in missing
+                ],
+                batch_size=500,
+            )
+            self._look_up(missing)
+        return len(missing)
+
+    def _look_up(self, emails: list[str]) -> None:
+        for start in range(0, len(emails), 2000):
+            chunk = emails[start : start + 2000]
+            rows = (
+                Stakeholder.objects.filter(workspace=self.workspace).exclude(email="")
+                .annotate(email_lower=Lower("email")).filter(email_lower__in=chunk).values_list("email_lower", "id")
+            )
+            self.ids.update(rows)
+
+
+# ---------------------------------------------------------------- background imports
+
+
+@transaction.atomic
+def start_ticket_import(*, actor, product: Product, path: str, file_name: str, fmt: str | None, mapping: dict | None = None) -> ImportJob:
+    """Queue an import of a stored file; the worker runs it (``heard worker``)."""
+    permissions.require(actor, product.workspace, "tickets.import")
+    if fmt and fmt not in FORMATS:
+        raise HeardError("invalid", f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.", "format")
+    import os
+
+    job = ImportJob.objects.create(
+        workspace=product.workspace, product=product, format=fmt or guess_format(file_name), file_path=path,
+        file_name=file_name, file_size=os.path.getsize(path), mapping=mapping or {},
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    from .tasks import run_ticket_import
+
+    transaction.on_commit(lambda: run_ticket_import.enqueue(job.pk, fmt or ""))
+    return job
+
+
+def run_import_job(job: ImportJob, fmt: str = "") -> ImportJob:
+    """Run a queued import as the person who started it (their role is checked again)."""
+    actor = job.created_by
+    try:
+        import_tickets(
+            actor=actor, product=job.product, path=job.file_path, fmt=fmt or None, mapping=job.mapping,
+            job=job, file_name=job.file_name,
+        )
+    except HeardError as exc:
+        job.refresh_from_db()
+        if not job.is_finished:
+            job.status, job.error, job.finished_at = ImportStatus.FAILED, exc.message, timezone.now()
+            job.save(update_fields=["status", "error", "finished_at"])
+    job.refresh_from_db()
+    return job
+
+
+# ---------------------------------------------------------------- privacy hooks
+
+
+@register_erasure_hook
+def erase_requester_tickets(stakeholder) -> int:
+    """An erased person's tickets keep their counts and themes but lose name, address and text."""
+    return Ticket.objects.filter(requester=stakeholder).update(
+        requester_email="", requester_name="", subject="(erased)", body="", erased_at=timezone.now(),
+    )
+
+
+@register_export_hook
+def export_requester_tickets(stakeholder):
+    rows = Ticket.objects.filter(requester=stakeholder).values(
+        "source", "external_id", "subject", "body", "status", "created_at", "solved_at", "closed_at"
+    )
+    return "support_tickets", [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()} for r in rows]
