@@ -135,6 +135,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # In development WhiteNoise serves straight from the apps (finders); production collects
 # into STATIC_ROOT when `heard serve` starts.
 STATIC_ROOT = Path(env("HEARD_STATIC_ROOT", str(Path.cwd() / ".staticfiles"))) if (PRODUCTION or env("HEARD_STATIC_ROOT")) else None

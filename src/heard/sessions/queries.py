@@ -34,7 +34,7 @@ def sessions(actor, product: Product, *, upcoming: bool | None = None, channel: 
     if q:
         qs = qs.filter(title__icontains=q.strip())
     return qs.prefetch_related(
-        "agenda_items", "pre_reads", Prefetch("participants", queryset=Participant.objects.select_related("stakeholder", "user"))
+        "objectives", "agenda_items", "pre_reads", Prefetch("participants", queryset=Participant.objects.select_related("stakeholder", "user"))
     )
 
 

@@ -1,5 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sessions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.session_list, name="list"),
+    path("new/", views.session_create, name="create"),
+    path("engagement/", views.engagement, name="engagement"),
+    path("engagement/feed/", views.feed_reset, name="feed_reset"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("glossary/<int:term_pk>/delete/", views.glossary_delete, name="glossary_delete"),
+    path("<int:pk>/", views.session_detail, name="detail"),
+    path("<int:pk>/edit/", views.session_edit, name="edit"),
+    path("<int:pk>/delete/", views.session_delete, name="delete"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/session.ics", views.session_ics, name="ics"),
+    path("<int:pk>/notes/", views.session_notes, name="notes"),
+    path("<int:pk>/objectives/", views.objective_add, name="objective_add"),
+    path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path("<int:pk>/participants/", views.participant_add, name="participant_add"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/pre-reads/", views.pre_read_add, name="pre_read_add"),
+    path("<int:pk>/pre-reads/<int:part_pk>/share/", views.pre_read_share, name="pre_read_share"),
+    path("<int:pk>/comments/", views.comment_add, name="comment_add"),
+    path("<int:pk>/<str:kind>/<int:part_pk>/remove/", views.remove_part, name="remove"),
+]

@@ -41,6 +41,8 @@ class Ticket(models.Model):
     content_hash = models.CharField(max_length=32)
     imported_at = models.DateTimeField(default=timezone.now)
     last_import = models.ForeignKey("ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Set when the requester was erased: the ticket still counts, and imports leave it alone.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,0 +1,389 @@
+"""Session pages: a calendar-like list, the plan of one session, editing, publishing,
+the calendar downloads, the engagement model, the glossary and the note-taking page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from heard.core import permissions
+from heard.core.errors import HeardError
+from heard.core.forms import submit
+from heard.core.htmx import render_page
+from heard.core.queries import get_product, get_workspace
+from heard.core.validation import time_zones
+
+from . import actions, calendar, notes, queries
+from .forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    CommentForm,
+    EngagementForm,
+    GlossaryForm,
+    NoteForm,
+    ObjectiveForm,
+    ParticipantForm,
+    PreReadForm,
+    SessionForm,
+    local_input,
+)
+from .models import Channel
+
+
+def _scope(request, ws, product, capability="workspace.view"):
+    workspace = get_workspace(request.user, ws, capability)
+    return workspace, get_product(request.user, workspace, product)
+
+
+def _reader_tz(request) -> str:
+    return getattr(request.user, "time_zone", "") or "UTC"
+
+
+def _detail_url(ws, product, pk) -> str:
+    return reverse("sessions:detail", kwargs={"ws": ws, "product": product, "pk": pk})
+
+
+@login_required
+def session_list(request, ws, product):
+    workspace, product_obj = _scope(request, ws, product)
+    when = request.GET.get("when", "upcoming")
+    upcoming = {"upcoming": True, "past": False}.get(when)
+    channel = request.GET.get("channel", "").strip()
+    items = list(queries.sessions(request.user, product_obj, upcoming=upcoming, channel=channel if channel in Channel.values else ""))
+    engagement = queries.engagement_model(request.user, product_obj)
+    for s in items:
+        s.flags = queries.session_flags(s, engagement)
+    return render_page(request, "sessions/list.html", {
+        "workspace": workspace, "product": product_obj, "weeks": queries.by_week(items, _reader_tz(request)),
+        "when": when, "channel": channel, "channels": Channel.choices, "reader_tz": _reader_tz(request),
+        "can_edit": permissions.can(request.user, workspace, "sessions.edit"), "total": len(items),
+    }, partial="results")
+
+
+def _session_form_page(request, workspace, product, form, session=None, status=200):
+    return render(request, "sessions/form.html", {
+        "workspace": workspace, "product": product, "form": form, "session": session, "time_zones": sorted(time_zones()),
+    }, status=status)
+
+
+@login_required
+def session_create(request, ws, product):
+    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    initial = {"time_zone": _reader_tz(request), "channel": request.GET.get("channel", Channel.DEMO)}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        session = submit(form, lambda: actions.create_session(actor=request.user, product=product_obj, data=form.action_data()))
+        if session:
+            messages.success(request, f"Planned “{session.title}”. Now add objectives, an agenda and participants.")
+            return redirect(_detail_url(ws, product, session.pk))
+        return _session_form_page(request, workspace, product_obj, form, status=400)
+    return _session_form_page(request, workspace, product_obj, form)
+
+
+@login_required
+def session_edit(request, ws, product, pk):
+    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    session = queries.get_session(request.user, product_obj, pk)
+    initial = {
+        "title": session.title, "channel": session.channel, "mode": session.mode, "time_zone": session.time_zone,
+        "starts_at": local_input(session.starts_at, session.time_zone), "ends_at": local_input(session.ends_at, session.time_zone),
+        "confidentiality": session.confidentiality, "location": session.location, "description": session.description,
+        "recording_url": session.recording_url, "captions_url": session.captions_url,
+    }
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if submit(form, lambda: actions.update_session(actor=request.user, session=session, data=form.action_data())):
+            messages.success(request, f"Saved “{session.title}”.")
+            return redirect(_detail_url(ws, product, session.pk))
+        return _session_form_page(request, workspace, product_obj, form, session, status=400)
+    return _session_form_page(request, workspace, product_obj, form, session)
+
+
+@login_required
+@require_POST
+def session_delete(request, ws, product, pk):
+    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    session = queries.get_session(request.user, product_obj, pk)
+    actions.delete_session(actor=request.user, session=session)
+    messages.success(request, f"Deleted “{session.title}”.")
+    return redirect("sessions:list", ws=ws, product=product)
+
+
+def _detail(request, workspace, product, session, status=200, **forms):
+    engagement = queries.engagement_model(request.user, product)
+    flags = queries.session_flags(session, engagement)
+    can_edit = permissions.can(request.user, workspace, "sessions.edit")
+    forms.setdefault("objective_form", ObjectiveForm(product=product))
+    forms.setdefault("agenda_form", AgendaItemForm(session=session))
+    forms.setdefault("participant_form", ParticipantForm(workspace=workspace))
+    forms.setdefault("pre_read_form", PreReadForm())
+    forms.setdefault("comment_form", CommentForm(session=session))
+    participants = list(session.participants.all())
+    forms.setdefault("attendance_form", AttendanceForm(participants=participants))
+    agenda = list(session.agenda_items.all())
+    return render(request, "sessions/detail.html", {
+        "workspace": workspace, "product": product, "session": session, "engagement": engagement,
+        "flags": flags, "flags_by_target": queries.flags_by_target(flags),
+        "objectives": session.objectives.all(), "agenda": agenda, "agenda_minutes": sum(i.timebox_minutes for i in agenda),
+        "participants": participants, "pre_reads": session.pre_reads.all(),
+        "late_pre_reads": queries.late_pre_read_ids(session, engagement),
+        "comments": queries.comments(request.user, session), "reader_tz": _reader_tz(request),
+        "plain_language": queries.plain_language_report(session) if can_edit and not session.is_published else None,
+        "can_edit": can_edit, "can_comment": permissions.can(request.user, workspace, "feedback.record"),
+        **forms,
+    }, status=status)
+
+
+@login_required
+def session_detail(request, ws, product, pk):
+    workspace, product_obj = _scope(request, ws, product)
+    session = queries.get_session(request.user, product_obj, pk)
+    return _detail(request, workspace, product_obj, session)
+
+
+def _sub_form_post(request, ws, product, pk, capability, form_name, make_form, do, success):
+    """Shared flow of the forms on the session page: on success redirect back to the session,
+    otherwise show the page again with the errors next to the fields."""
+    workspace, product_obj = _scope(request, ws, product, capability)
+    session = queries.get_session(request.user, product_obj, pk)
+    form = make_form(workspace, product_obj, session)
+    done = submit(form, lambda: do(form, session))
+    if done:
+        for warning in getattr(done, "warnings", []):
+            messages.warning(request, warning)
+        messages.success(request, success(done))
+        return redirect(_detail_url(ws, product, pk))
+    return _detail(request, workspace, product_obj, session, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def objective_add(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "sessions.edit", "objective_form",
+        lambda w, p, s: ObjectiveForm(request.POST, product=p),
+        lambda form, s: actions.add_objective(actor=request.user, session=s, data=form.cleaned_data),
+        lambda o: "Objective added.",
+    )
+
+
+@login_required
+@require_POST
+def agenda_add(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "sessions.edit", "agenda_form",
+        lambda w, p, s: AgendaItemForm(request.POST, session=s),
+        lambda form, s: actions.add_agenda_item(actor=request.user, session=s, data=form.cleaned_data),
+        lambda i: f"Agenda item “{i.title}” added.",
+    )
+
+
+@login_required
+@require_POST
+def participant_add(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "sessions.edit", "participant_form",
+        lambda w, p, s: ParticipantForm(request.POST, workspace=w),
+        lambda form, s: actions.add_participant(actor=request.user, session=s, **form.cleaned_data),
+        lambda p: f"{p.person_name} invited ({p.get_right_display().lower()}).",
+    )
+
+
+@login_required
+@require_POST
+def pre_read_add(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "sessions.edit", "pre_read_form",
+        lambda w, p, s: PreReadForm(request.POST),
+        lambda form, s: actions.add_pre_read(actor=request.user, session=s, data=form.cleaned_data),
+        lambda r: f"Pre-read “{r.title}” added.",
+    )
+
+
+@login_required
+@require_POST
+def comment_add(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "feedback.record", "comment_form",
+        lambda w, p, s: CommentForm(request.POST, session=s),
+        lambda form, s: actions.add_comment(actor=request.user, session=s, **form.cleaned_data),
+        lambda c: "Comment added.",
+    )
+
+
+@login_required
+@require_POST
+def attendance(request, ws, product, pk):
+    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    session = queries.get_session(request.user, product_obj, pk)
+    form = AttendanceForm(request.POST, participants=list(session.participants.all()))
+    changed = submit(form, lambda: actions.record_attendance(actor=request.user, session=session, attendance=form.action_data()))
+    if changed is None:
+        return _detail(request, workspace, product_obj, session, status=400, attendance_form=form)
+    messages.success(request, f"Attendance recorded ({changed} changed).")
+    return redirect(_detail_url(ws, product, pk))
+
+
+@login_required
+@require_POST
+def remove_part(request, ws, product, pk, kind, part_pk):
+    """Remove an objective, agenda item, participant or pre-read from the session."""
+    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    session = queries.get_session(request.user, product_obj, pk)
+    parts = {
+        "objectives": (queries.get_objective, actions.remove_objective, "objective"),
+        "agenda": (queries.get_agenda_item, actions.remove_agenda_item, "item"),
+        "participants": (queries.get_participant, actions.remove_participant, "participant"),
+        "pre-reads": (queries.get_pre_read, actions.remove_pre_read, "pre_read"),
+    }
+    if kind not in parts:
+        raise HeardError("not_found", "Page not found.")
+    getter, remover, keyword = parts[kind]
+    part = getter(request.user, session, part_pk)
+    remover(actor=request.user, **{keyword: part})
+    messages.success(request, f"Removed “{part}”.")
+    return redirect(_detail_url(ws, product, pk))
+
+
+@login_required
+@require_POST
+def pre_read_share(request, ws, product, pk, part_pk):
+    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    session = queries.get_session(request.user, product_obj, pk)
+    pre_read = queries.get_pre_read(request.user, session, part_pk)
+    actions.share_pre_read(actor=request.user, pre_read=pre_read)
+    messages.success(request, f"Recorded that “{pre_read.title}” was shared now.")
+    return redirect(_detail_url(ws, product, pk))
+
+
+@login_required
+def publish(request, ws, product, pk):
+    """Before a session goes out: its flags and the plain-language check, then confirm."""
+    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    session = queries.get_session(request.user, product_obj, pk)
+    if request.method == "POST":
+        try:
+            actions.publish_session(actor=request.user, session=session)
+        except HeardError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Published “{session.title}”.")
+        return redirect(_detail_url(ws, product, pk))
+    return render(request, "sessions/publish.html", {
+        "workspace": workspace, "product": product_obj, "session": session,
+        "flags": queries.session_flags(session), "plain_language": queries.plain_language_report(session),
+    })
+
+
+@login_required
+def session_ics(request, ws, product, pk):
+    workspace, product_obj = _scope(request, ws, product)
+    session = queries.get_session(request.user, product_obj, pk)
+    body = calendar.session_calendar(session, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+def feed(request, ws, product, token):
+    """The product's subscribable calendar. No login: calendar clients cannot log in, so the
+    secret link is the credential (reset it on the engagement page if it leaks)."""
+    product_obj = queries.product_for_feed(token)
+    if product_obj.slug != product or product_obj.workspace.slug != ws:
+        raise HeardError("not_found", "This calendar feed does not exist or its link was reset.")
+    body = calendar.product_calendar(product_obj, base_url=request.build_absolute_uri("/"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+def engagement(request, ws, product):
+    workspace, product_obj = _scope(request, ws, product)
+    can_edit = permissions.can(request.user, workspace, "sessions.edit")
+    model = queries.engagement_model(request.user, product_obj)
+    initial = {
+        "pre_read_lead_days": model.pre_read_lead_days, "default_confidentiality": model.default_confidentiality,
+        "input_consideration_days": model.input_consideration_days, "invitations_per_quarter": model.invitations_per_quarter,
+        **{f"cadence_{k}": v for k, v in model.cadence.items()},
+    }
+    form = EngagementForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        permissions.require(request.user, workspace, "sessions.edit")
+        if submit(form, lambda: actions.update_engagement_model(actor=request.user, product=product_obj, data=form.action_data())):
+            messages.success(request, "Engagement model saved.")
+            return redirect("sessions:engagement", ws=ws, product=product)
+        status = 400
+    feed_url = request.build_absolute_uri(reverse("sessions:feed", kwargs={"ws": ws, "product": product, "token": model.feed_token})) if model.feed_token else ""
+    return render(request, "sessions/engagement.html", {
+        "workspace": workspace, "product": product_obj, "form": form, "model": model, "can_edit": can_edit,
+        "cadence": queries.cadence_status(request.user, product_obj), "feed_url": feed_url,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def feed_reset(request, ws, product):
+    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    enabled = request.POST.get("enabled", "1") == "1"
+    actions.set_calendar_feed(actor=request.user, product=product_obj, enabled=enabled)
+    messages.success(request, "New calendar link made; the old one no longer works." if enabled else "Calendar feed turned off.")
+    return redirect("sessions:engagement", ws=ws, product=product)
+
+
+@login_required
+def glossary(request, ws, product):
+    workspace, product_obj = _scope(request, ws, product)
+    can_edit = permissions.can(request.user, workspace, "glossary.edit")
+    form = GlossaryForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        permissions.require(request.user, workspace, "glossary.edit")
+        entry = submit(form, lambda: actions.set_glossary_term(actor=request.user, workspace=workspace, **form.cleaned_data))
+        if entry:
+            messages.success(request, f"Saved “{entry.term}”.")
+            return redirect("sessions:glossary", ws=ws, product=product)
+        status = 400
+    from heard.core.plain_language import JARGON
+
+    return render(request, "sessions/glossary.html", {
+        "workspace": workspace, "product": product_obj, "form": form, "can_edit": can_edit,
+        "terms": queries.glossary(request.user, workspace), "built_in": sorted(JARGON.items()),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def glossary_delete(request, ws, product, term_pk):
+    workspace, product_obj = _scope(request, ws, product, "glossary.edit")
+    entry = queries.get_glossary_term(request.user, workspace, term_pk)
+    actions.delete_glossary_term(actor=request.user, entry=entry)
+    messages.success(request, f"Removed “{entry.term}”.")
+    return redirect("sessions:glossary", ws=ws, product=product)
+
+
+@login_required
+def session_notes(request, ws, product, pk):
+    """Record feedback said in the session, one item after another, from the keyboard."""
+    workspace, product_obj = _scope(request, ws, product)
+    session = queries.get_session(request.user, product_obj, pk)
+    can_record = permissions.can(request.user, workspace, "feedback.record")
+    speaker = request.GET.get("speaker", "")
+    form = NoteForm(request.POST or None, session=session, initial={"stakeholder": speaker})
+    status = 200
+    if request.method == "POST":
+        permissions.require(request.user, workspace, "feedback.record")
+        item = submit(form, lambda: notes.record_note(actor=request.user, session=session, **form.cleaned_data))
+        if item:
+            messages.success(request, "Noted.")
+            url = reverse("sessions:notes", kwargs={"ws": ws, "product": product, "pk": pk})
+            return redirect(f"{url}?speaker={form.cleaned_data.get('stakeholder') or ''}#note-form")
+        status = 400
+    return render(request, "sessions/notes.html", {
+        "workspace": workspace, "product": product_obj, "session": session, "form": form, "can_record": can_record,
+        "items": notes.notes_of(request.user, session), "available": notes.available(), "reader_tz": _reader_tz(request),
+    }, status=status)
+
