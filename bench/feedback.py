@@ -56,9 +56,7 @@ def main() -> None:
         call_command("flush", interactive=False, verbosity=0)
 
     from _feedback_data import generate, sentence
-
     from heard.core import actions as core_actions
-    from heard.core.pagination import paginate
     from heard.feedback import actions, queries
     from heard.stakeholders import actions as s_actions
 
@@ -100,7 +98,7 @@ def main() -> None:
     for _ in range(args.queries):
         filters = {k: rng.choice(v) for k, v in choices.items()}
         t = time.perf_counter()
-        page = paginate(queries.feedback_list(user, product, **filters), rng.randint(1, 5), 50)
+        page = queries.page_of(queries.feedback_list(user, product, **filters), rng.randint(1, 5), 50)
         [f.stakeholder for f in page.items]
         timings["list"].append((time.perf_counter() - t) * 1000)
 

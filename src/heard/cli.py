@@ -18,6 +18,7 @@ VERBS = {
     "worker": "Run background tasks (imports, theme mining, e-mail).",
     "check": "Check the configuration and the database connection.",
     "import": "Import stakeholders (and, later, feedback and tickets) from files.",
+    "sessions": "List a product's collaboration sessions and their flags.",
 }
 
 

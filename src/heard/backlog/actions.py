@@ -86,18 +86,19 @@ def create_item(*, actor, product: Product, data: dict) -> BacklogItem:
 
 
 @transaction.atomic
-def update_item(*, actor, item: BacklogItem, data: dict) -> BacklogItem:
+def update_item(*, actor, item: BacklogItem, data: dict, report_change: bool = False):
+    """Change the given fields. Returns the item, or with ``report_change`` whether anything changed."""
     product = item.product
     permissions.require(actor, product.workspace, "backlog.edit")
     cleaned = clean_item(product, data, instance=item)
-    before = audit.snapshot(item)
-    for field, value in cleaned.items():
-        setattr(item, field, value)
-    item.save()
-    after = audit.snapshot(item)
-    if {k: v for k, v in after.items() if k != "updated_at"} != {k: v for k, v in before.items() if k != "updated_at"}:
-        audit.record(actor=actor, workspace=product.workspace, verb="backlog_item.updated", target=item, before=before, after=after)
-    return item
+    changed = {f: v for f, v in cleaned.items() if getattr(item, f) != v}
+    if changed:
+        before = audit.snapshot(item)
+        for field, value in changed.items():
+            setattr(item, field, value)
+        item.save()
+        audit.record(actor=actor, workspace=product.workspace, verb="backlog_item.updated", target=item, before=before, after=audit.snapshot(item))
+    return bool(changed) if report_change else item
 
 
 @transaction.atomic

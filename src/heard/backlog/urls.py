@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "backlog"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.item_list, name="list"),
+    path("new/", views.item_edit, name="create"),
+    path("import/", views.import_csv, name="import"),
+    path("export.csv", views.export, name="export"),
+    path("<int:pk>/", views.item_detail, name="detail"),
+    path("<int:pk>/edit/", views.item_edit, name="edit"),
+    path("<int:pk>/criteria/", views.criterion_add, name="criterion_add"),
+    path("criteria/<int:pk>/edit/", views.criterion_edit, name="criterion_edit"),
+]

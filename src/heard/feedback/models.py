@@ -86,11 +86,12 @@ class Feedback(models.Model):
             models.CheckConstraint(condition=models.Q(quality_score__lte=100), name="feedback_quality_0_100"),
         ]
         indexes = [
-            models.Index(fields=["product", "said_at"]),
-            models.Index(fields=["product", "channel", "said_at"]),
-            models.Index(fields=["product", "disposition", "said_at"]),
-            models.Index(fields=["product", "quality_score"]),
-            models.Index(fields=["product", "stakeholder", "said_at"]),
+            # Covers every list filter, so counting a filtered list reads the index only.
+            models.Index(fields=["product", "said_at", "channel", "disposition", "quality_score", "stakeholder", "merged_into"], name="feedback_list_covering"),
+            # The same columns led by the most selective filters, so those scans are index-only too.
+            models.Index(fields=["product", "channel", "said_at", "disposition", "quality_score", "stakeholder", "merged_into"], name="feedback_by_channel"),
+            models.Index(fields=["product", "disposition", "said_at", "channel", "quality_score", "stakeholder", "merged_into"], name="feedback_by_disposition"),
+            models.Index(fields=["product", "stakeholder", "said_at", "channel", "disposition", "quality_score", "merged_into"], name="feedback_by_stakeholder"),
         ]
         verbose_name_plural = "feedback"
 
@@ -172,6 +173,9 @@ class FeedbackTerm(models.Model):
     class Meta:
         indexes = [models.Index(fields=["product", "term", "feedback"], name="feedback_term_lookup")]
 
+    def __str__(self):
+        return f"term {self.term} of #{self.feedback_id}"
+
 
 class FeedbackTermStat(models.Model):
     """How many feedback items of a product contain a term (document frequency), kept on write."""
@@ -183,3 +187,6 @@ class FeedbackTermStat(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["product", "term"], name="feedback_term_stat_unique")]
         indexes = [models.Index(fields=["product", "doc_count"], name="feedback_term_stat_df")]
+
+    def __str__(self):
+        return f"term {self.term}: {self.doc_count} items"

@@ -47,6 +47,32 @@ def feedback_list(actor, product: Product, *, channel: str = "", segment: str = 
     return qs.select_related("stakeholder").order_by("-said_at", "-id")
 
 
+# Counting every match of a filter over 100 000 items costs more than the page itself;
+# beyond this many, lists say "10 000+" instead of the exact number.
+COUNT_LIMIT = 10_000
+
+
+def page_of(queryset, page, per_page=None):
+    """Like core.pagination.paginate, but the count stops at COUNT_LIMIT (then ``total_is_capped``)."""
+    from django.conf import settings
+
+    from heard.core.pagination import PageOf
+
+    try:
+        page = max(1, int(page or 1))
+    except (TypeError, ValueError):
+        page = 1
+    try:
+        per_page = min(200, max(1, int(per_page or settings.PAGE_SIZE)))
+    except (TypeError, ValueError):
+        per_page = settings.PAGE_SIZE
+    total = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    start = (page - 1) * per_page
+    result = PageOf(items=list(queryset[start : start + per_page]), total=min(total, COUNT_LIMIT), page=page, per_page=per_page)
+    result.total_is_capped = total > COUNT_LIMIT
+    return result
+
+
 def get_feedback(actor, product: Product, pk) -> Feedback:
     permissions.require(actor, product.workspace, "workspace.view")
     try:

@@ -5,13 +5,12 @@ from django.views.decorators.http import require_POST
 
 from heard.core import permissions
 from heard.core.forms import apply_heard_error, submit
-from heard.core.htmx import is_htmx, render_page
-from heard.core.pagination import paginate
+from heard.core.htmx import render_page
 from heard.core.queries import get_product, get_workspace
 
 from . import actions, queries
 from .forms import DispositionForm, FeedbackForm, ImportForm, LinkForm, MergeForm
-from .models import QualityBand, Disposition, FeedbackChannel
+from .models import Disposition, FeedbackChannel, QualityBand
 
 
 def _scope(request, ws, product, capability="workspace.view"):
@@ -27,7 +26,7 @@ def _filters(request) -> dict:
 def feedback_list(request, ws, product):
     workspace, product = _scope(request, ws, product)
     filters = _filters(request)
-    page = paginate(queries.feedback_list(request.user, product, **filters), request.GET.get("page"))
+    page = queries.page_of(queries.feedback_list(request.user, product, **filters), request.GET.get("page"))
     return render_page(request, "feedback/list.html", {
         "workspace": workspace, "product": product, "page": page, "filters": filters,
         "channels": FeedbackChannel.choices, "dispositions": Disposition.choices, "bands": QualityBand.choices,
@@ -191,6 +190,3 @@ def feedback_import(request, ws, product):
     return render(request, "feedback/import.html", {"workspace": workspace, "product": product, "form": form, "report": report},
                   status=400 if (report and report.rejected) or form.errors else 200)
 
-
-def is_live_request(request) -> bool:
-    return is_htmx(request)

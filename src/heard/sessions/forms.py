@@ -53,6 +53,7 @@ class ObjectiveForm(forms.Form):
     decision = forms.ChoiceField(required=False, label="Decision it informs")
 
     def __init__(self, *args, product, **kwargs):
+        kwargs.setdefault("auto_id", "objective_%s")
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = _decision_choices(product)
 
@@ -64,6 +65,7 @@ class AgendaItemForm(forms.Form):
     decision = forms.ChoiceField(required=False, label="Decision it serves")
 
     def __init__(self, *args, session, **kwargs):
+        kwargs.setdefault("auto_id", "agenda_%s")
         super().__init__(*args, **kwargs)
         self.fields["objective"].choices = [("", "— none —")] + [(str(o.pk), o.question) for o in session.objectives.all()]
         self.fields["decision"].choices = _decision_choices(session.product)
@@ -75,6 +77,7 @@ class ParticipantForm(forms.Form):
     right = forms.ChoiceField(choices=DecisionRight.choices, initial=DecisionRight.CONTRIBUTES, label="Decision right")
 
     def __init__(self, *args, workspace, **kwargs):
+        kwargs.setdefault("auto_id", "participant_%s")
         super().__init__(*args, **kwargs)
         people = workspace.stakeholders.filter(erased_at__isnull=True).select_related("organisation").order_by("name")
         self.fields["stakeholder"].choices = [("", "— none —")] + [
@@ -90,6 +93,11 @@ class PreReadForm(forms.Form):
     body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Text")
     shared_at = forms.CharField(required=False, label="Already shared at", widget=_moment_widget(), help_text="Leave empty if not shared yet; in the session's time zone.")
 
+    def __init__(self, *args, **kwargs):
+        # Several forms share the session page; distinct ids keep each label on its field.
+        kwargs.setdefault("auto_id", "pre_read_%s")
+        super().__init__(*args, **kwargs)
+
 
 class CommentForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment")
@@ -97,6 +105,7 @@ class CommentForm(forms.Form):
     stakeholder = forms.ChoiceField(required=False, label="Written by", help_text="Choose a stakeholder when you type in what they sent you.")
 
     def __init__(self, *args, session, **kwargs):
+        kwargs.setdefault("auto_id", "comment_%s")
         super().__init__(*args, **kwargs)
         self.fields["pre_read"].choices = [("", "The session as a whole")] + [(str(p.pk), f"Pre-read: {p.title}") for p in session.pre_reads.all()]
         self.fields["stakeholder"].choices = [("", "Me")] + [

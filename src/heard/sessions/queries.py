@@ -15,7 +15,20 @@ from heard.core.models import Product, Workspace
 from heard.core.plain_language import PlainLanguageCheck, check_many
 
 from .actions import engagement_for, invitations_this_quarter
-from .models import CADENCE_DAYS, AgendaItem, Channel, Comment, DecisionRight, EngagementModel, GlossaryTerm, Objective, Participant, PreRead, Session
+from .models import (
+    CADENCE_DAYS,
+    AgendaItem,
+    Cadence,
+    Channel,
+    Comment,
+    DecisionRight,
+    EngagementModel,
+    GlossaryTerm,
+    Objective,
+    Participant,
+    PreRead,
+    Session,
+)
 
 
 def sessions(actor, product: Product, *, upcoming: bool | None = None, channel: str = "", q: str = "") -> QuerySet[Session]:
@@ -202,5 +215,5 @@ def cadence_status(actor, product: Product) -> list[dict]:
         upcoming = product.sessions.filter(channel=channel, starts_at__gt=now).order_by("starts_at").first()
         due = (last.starts_at + timedelta(days=days)) if (last and days) else None
         overdue = bool(days) and upcoming is None and (due is None or due < now)
-        rows.append({"channel": channel, "label": Channel(channel).label, "cadence": cadence, "last": last, "next": upcoming, "due": due, "overdue": overdue})
+        rows.append({"channel": channel, "label": Channel(channel).label, "cadence": cadence, "cadence_label": Cadence(cadence).label, "last": last, "next": upcoming, "due": due, "overdue": overdue})
     return rows

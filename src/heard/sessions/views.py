@@ -123,11 +123,14 @@ def _detail(request, workspace, product, session, status=200, **forms):
     forms.setdefault("pre_read_form", PreReadForm())
     forms.setdefault("comment_form", CommentForm(session=session))
     participants = list(session.participants.all())
+    by_target = queries.flags_by_target(flags)
+    for p in participants:
+        p.flags = by_target.get(f"participant:{p.pk}", [])
     forms.setdefault("attendance_form", AttendanceForm(participants=participants))
     agenda = list(session.agenda_items.all())
     return render(request, "sessions/detail.html", {
         "workspace": workspace, "product": product, "session": session, "engagement": engagement,
-        "flags": flags, "flags_by_target": queries.flags_by_target(flags),
+        "flags": flags,
         "objectives": session.objectives.all(), "agenda": agenda, "agenda_minutes": sum(i.timebox_minutes for i in agenda),
         "participants": participants, "pre_reads": session.pre_reads.all(),
         "late_pre_reads": queries.late_pre_read_ids(session, engagement),

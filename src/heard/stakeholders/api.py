@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from heard.core.api import workspace_for
 from heard.core.pagination import paginate
@@ -225,7 +225,7 @@ def list_segments(request, workspace: str | None = None, page: int = 1, per_page
 @router.post("/segments", response={201: SegmentOut})
 def create_segment(request, payload: SegmentIn, workspace: str | None = None):
     ws = workspace_for(request, workspace)
-    return 201, actions.create_segment(actor=request.auth, workspace=ws, data=_given(payload) | {"name": payload.name})
+    return Status(201, actions.create_segment(actor=request.auth, workspace=ws, data=_given(payload) | {"name": payload.name}))
 
 
 @router.get("/segments/{segment_id}", response=SegmentOut)
@@ -243,7 +243,7 @@ def update_segment(request, segment_id: int, payload: SegmentPatch, workspace: s
 def delete_segment(request, segment_id: int, workspace: str | None = None):
     segment = queries.get_segment(request.auth, workspace_for(request, workspace), segment_id)
     actions.delete_segment(actor=request.auth, segment=segment)
-    return 204, None
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------ organisations
@@ -257,7 +257,7 @@ def list_organisations(request, workspace: str | None = None, segment: str = "",
 @router.post("/organisations", response={201: OrganisationOut})
 def create_organisation(request, payload: OrganisationIn, workspace: str | None = None):
     ws = workspace_for(request, workspace)
-    return 201, actions.create_organisation(actor=request.auth, workspace=ws, data=_given(payload) | {"name": payload.name})
+    return Status(201, actions.create_organisation(actor=request.auth, workspace=ws, data=_given(payload) | {"name": payload.name}))
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
@@ -275,7 +275,7 @@ def update_organisation(request, organisation_id: int, payload: OrganisationPatc
 def delete_organisation(request, organisation_id: int, workspace: str | None = None):
     org = queries.get_organisation(request.auth, workspace_for(request, workspace), organisation_id)
     actions.delete_organisation(actor=request.auth, organisation=org)
-    return 204, None
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------ stakeholders
@@ -291,7 +291,7 @@ def list_stakeholders(request, workspace: str | None = None, kind: str = "", seg
 def create_stakeholder(request, payload: StakeholderIn, workspace: str | None = None):
     ws = workspace_for(request, workspace)
     data = payload.model_dump()
-    return 201, actions.create_stakeholder(actor=request.auth, workspace=ws, data=data)
+    return Status(201, actions.create_stakeholder(actor=request.auth, workspace=ws, data=data))
 
 
 @router.get("/stakeholders/{stakeholder_id}", response=StakeholderOut)
@@ -309,7 +309,7 @@ def update_stakeholder(request, stakeholder_id: int, payload: StakeholderPatch, 
 def delete_stakeholder(request, stakeholder_id: int, workspace: str | None = None):
     stakeholder = queries.get_stakeholder(request.auth, workspace_for(request, workspace), stakeholder_id)
     actions.delete_stakeholder(actor=request.auth, stakeholder=stakeholder)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/stakeholders/{stakeholder_id}/export")
@@ -343,7 +343,7 @@ def list_consents(request, workspace: str | None = None, stakeholder: str = "", 
 def create_consent(request, payload: ConsentIn, workspace: str | None = None):
     ws = workspace_for(request, workspace)
     stakeholder = queries.get_stakeholder(request.auth, ws, payload.stakeholder)
-    return 201, actions.grant_consent(actor=request.auth, stakeholder=stakeholder, purpose=payload.purpose, disclosure_text=payload.disclosure_text, granted_at=payload.granted_at)
+    return Status(201, actions.grant_consent(actor=request.auth, stakeholder=stakeholder, purpose=payload.purpose, disclosure_text=payload.disclosure_text, granted_at=payload.granted_at))
 
 
 @router.get("/consents/{consent_id}", response=ConsentOut)
@@ -366,7 +366,7 @@ def update_consent(request, consent_id: int, payload: ConsentPatch, workspace: s
 def delete_consent(request, consent_id: int, workspace: str | None = None):
     consent = queries.get_consent(request.auth, workspace_for(request, workspace), consent_id)
     actions.delete_consent(actor=request.auth, consent=consent)
-    return 204, None
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------ disclosures
@@ -375,11 +375,11 @@ def delete_consent(request, consent_id: int, workspace: str | None = None):
 def create_disclosure(request, payload: DisclosureIn, workspace: str | None = None):
     ws = workspace_for(request, workspace)
     stakeholder = queries.get_stakeholder(request.auth, ws, payload.stakeholder)
-    return 201, actions.add_disclosure(actor=request.auth, stakeholder=stakeholder, kind=payload.kind, description=payload.description, ends_at=payload.ends_at)
+    return Status(201, actions.add_disclosure(actor=request.auth, stakeholder=stakeholder, kind=payload.kind, description=payload.description, ends_at=payload.ends_at))
 
 
 @router.delete("/disclosures/{disclosure_id}", response={204: None})
 def delete_disclosure(request, disclosure_id: int, workspace: str | None = None):
     disclosure = queries.get_disclosure(request.auth, workspace_for(request, workspace), disclosure_id)
     actions.remove_disclosure(actor=request.auth, disclosure=disclosure)
-    return 204, None
+    return Status(204, None)

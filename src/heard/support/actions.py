@@ -9,7 +9,6 @@ ImportJob, never one per row.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -25,7 +24,7 @@ from heard.stakeholders.actions import register_erasure_hook, register_export_ho
 from heard.stakeholders.models import Stakeholder, StakeholderKind
 
 from .models import ImportJob, ImportStatus, Ticket
-from .parsing import FORMATS, FileError, RowError, clean_ticket, content_hash, guess_format, open_binary, read_tickets, sniff_header
+from .parsing import FORMATS, FileError, RowError, clean_ticket, content_hash, guess_format, open_binary, read_tickets, sniff_header, tags_json
 
 BATCH_SIZE = 2000
 PROBLEMS_KEPT = 1000
@@ -127,19 +126,43 @@ def _stream_into(product, fmt, handle, binary, mapping, job, report, show_progre
     writer = TicketWriter(product, fmt, job)
     rows = progress(read_tickets(handle, fmt, mapping, report.notes), desc="tickets", stream=stream, enabled=show_progress)
     batch: list[dict] = []
-    clean = clean_ticket
-    for line, raw in rows:
-        report.rows_read += 1
-        try:
-            batch.append(clean(raw, fmt))
-        except RowError as exc:
-            report.reject(line, exc.message, exc.field)
-            continue
-        if len(batch) >= BATCH_SIZE:
-            writer.write(batch, report, _position(binary))
-            batch = []
-    writer.write(batch, report, _position(binary))
-    writer.finish(report)
+    clean, append, read = clean_ticket, batch.append, 0
+    with _bulk_session():
+        for line, raw in rows:
+            read += 1
+            try:
+                append(clean(raw, fmt))
+            except RowError as exc:
+                report.reject(line, exc.message, exc.field)
+                continue
+            if len(batch) >= BATCH_SIZE:
+                report.rows_read = read
+                writer.write(batch, report, _position(binary))
+                batch = []
+                append = batch.append
+        report.rows_read = read
+        writer.write(batch, report, _position(binary))
+        writer.finish(report)
+
+
+class _bulk_session:
+    """A bigger page cache for SQLite while an import runs (memory only; durability and
+    locking stay as configured), restored afterwards."""
+
+    def __enter__(self):
+        self.previous = None
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                self.previous = cursor.fetchone()[0]
+                cursor.execute("PRAGMA cache_size = -65536")
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(self.previous)}")
+        return False
 
 
 def _position(binary) -> int:
@@ -177,15 +200,13 @@ def _copy_counts(job: ImportJob, report: TicketImportReport) -> None:
 # ---------------------------------------------------------------- writing batches
 
 
+# The order of the values _plan builds; UPDATE sets everything after external_id.
 TICKET_COLUMNS = (
     "product_id", "source", "external_id", "requester_id", "requester_email", "requester_name", "subject", "body",
     "status", "priority", "tags", "created_at", "updated_at", "solved_at", "closed_at", "content_hash",
     "imported_at", "last_import_id",
 )
-UPDATE_COLUMNS = (
-    "requester_id", "requester_email", "requester_name", "subject", "body", "status", "priority", "tags",
-    "created_at", "updated_at", "solved_at", "closed_at", "content_hash", "imported_at", "last_import_id",
-)
+UPDATE_COLUMNS = TICKET_COLUMNS[3:]
 
 
 class TicketWriter:
@@ -213,6 +234,8 @@ class TicketWriter:
             "WHERE product_id = %s AND source = %s AND external_id IN ({})"
         )
         self.db_time = _db_time_adapter()
+        # A product's first import from a source inserts without looking for existing rows.
+        self.optimistic = not Ticket.objects.filter(product=product, source=source).exists()
 
     def write(self, batch: list[dict], report: TicketImportReport, position: int = 0) -> None:
         if not batch:
@@ -225,14 +248,19 @@ class TicketWriter:
         with transaction.atomic():
             report.requesters_created += self.requesters.resolve(unique.values())
             with connection.cursor() as cursor:
-                existing = self._existing(cursor, list(unique))
-                inserts, updates = self._plan(unique, existing, report)
-                if inserts:
-                    self._insert(cursor, inserts)
-                if updates:
-                    cursor.executemany(self.update_sql, updates)
-            report.created += len(inserts)
-            report.updated += len(updates)
+                if self.optimistic and self._insert_all(cursor, unique, report):
+                    pass
+                else:
+                    existing = self._existing(cursor, list(unique))
+                    inserts, updates = self._plan(unique, existing, report)
+                    if inserts:
+                        self._insert(cursor, inserts)
+                    if updates:
+                        cursor.executemany(self.update_sql, updates)
+                    report.created += len(inserts)
+                    report.updated += len(updates)
+                    # Once a batch held only new tickets, the next one probably does too.
+                    self.optimistic = not existing
             self.batches += 1
             if self.batches % HEARD_FLUSH_BATCHES == 0:
                 self._flush_heard()
@@ -241,6 +269,24 @@ class TicketWriter:
                     rows_read=report.rows_read, created=report.created, updated=report.updated, unchanged=report.unchanged,
                     rejected=report.rejected_rows, requesters_created=report.requesters_created, bytes_read=position,
                 )
+
+    def _insert_all(self, cursor, unique: dict[str, dict], report) -> bool:
+        """Insert the batch without looking first (a first import of a file): True when every
+        row was new. Otherwise nothing of it is kept and the caller compares row by row."""
+        inserts, _ = self._plan(unique, {}, report)
+        try:
+            with transaction.atomic():
+                if self.postgres:
+                    self._copy(cursor, inserts)
+                else:
+                    cursor.executemany(self.insert_sql, inserts)
+                    if cursor.rowcount != len(inserts):
+                        raise _SomeExisted
+        except (_SomeExisted, IntegrityError):
+            self.optimistic = False
+            return False
+        report.created += len(inserts)
+        return True
 
     def finish(self, report: TicketImportReport) -> None:
         with transaction.atomic():
@@ -258,36 +304,36 @@ class TicketWriter:
 
     def _plan(self, unique: dict[str, dict], existing: dict[str, tuple], report) -> tuple[list, list]:
         inserts, updates = [], []
-        now = self.db_time(timezone.now())
+        as_db = self.db_time
+        now = as_db(timezone.now())
         product_id, source, job_id = self.product.pk, self.source, self.job.pk if self.job else None
-        db_time, requester_ids, heard = self.db_time, self.requesters.ids, self.heard
-        dumps = json.dumps
+        requester_ids, heard = self.requesters.ids, self.heard
         for external_id, t in unique.items():
-            tags = dumps(t["tags"], ensure_ascii=False) if t["tags"] else "[]"
-            digest = content_hash(t, tags)
+            created_at, updated_at, solved_at, closed_at = t["created_at"], t["updated_at"], t["solved_at"], t["closed_at"]
             email = t["requester_email"]
+            created, updated = as_db(created_at), as_db(updated_at) if updated_at else None
+            solved, closed = as_db(solved_at) if solved_at else None, as_db(closed_at) if closed_at else None
+            values = (
+                email, t["requester_name"], t["subject"], t["body"], t["status"], t["priority"], tags_json(t["tags"]),
+                created, updated, solved, closed,
+            )
+            digest = content_hash((*values[:8], updated or "", solved or "", closed or ""))
             requester_id = requester_ids.get(email) if email else None
-            created_at = t["created_at"]
             if requester_id is not None:
                 seen = heard.get(requester_id)
                 if seen is None or created_at > seen:
                     heard[requester_id] = created_at
             old = existing.get(external_id)
-            values = (
-                requester_id, email, t["requester_name"], t["subject"], t["body"], t["status"], t["priority"], tags,
-                db_time(created_at), db_time(t["updated_at"]), db_time(t["solved_at"]), db_time(t["closed_at"]),
-                digest, now, job_id,
-            )
             if old is None:
-                inserts.append((product_id, source, external_id, *values))
+                inserts.append((product_id, source, external_id, requester_id, *values, digest, now, job_id))
                 continue
             pk, old_digest, old_updated, erased_at = old
             if erased_at is not None or old_digest == digest:
                 report.unchanged += 1
-            elif t["updated_at"] and old_updated and t["updated_at"] < old_updated:
+            elif updated_at and old_updated and updated_at < old_updated:
                 report.unchanged += 1  # an older version of a ticket heard already holds
             else:
-                updates.append((*values, pk))
+                updates.append((requester_id, *values, digest, now, job_id, pk))
         return inserts, updates
 
     def _insert(self, cursor, rows: list[tuple]) -> None:
@@ -296,12 +342,15 @@ class TicketWriter:
             return
         try:
             with transaction.atomic():
-                with cursor.cursor.copy(f"COPY {self.table} ({', '.join(TICKET_COLUMNS)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                self._copy(cursor, rows)
         except IntegrityError:
             # Another import of the same file got there first: fall back to skipping duplicates.
             cursor.executemany(self.insert_sql, rows)
+
+    def _copy(self, cursor, rows: list[tuple]) -> None:
+        with cursor.cursor.copy(f"COPY {self.table} ({', '.join(TICKET_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def _flush_heard(self) -> None:
         if not self.heard:
@@ -316,11 +365,16 @@ class TicketWriter:
         self.heard = {}
 
 
+class _SomeExisted(Exception):
+    pass
+
+
 def _db_time_adapter():
     if connection.vendor == "sqlite":
         # What Django's SQLite backend stores: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
-        return lambda moment: moment.replace(tzinfo=None).isoformat(" ") if moment is not None else None
-    return lambda moment: moment
+        # Times arrive in UTC, so dropping the "+00:00" is the whole conversion.
+        return lambda moment: moment.isoformat(" ")[:-6]
+    return lambda moment: moment.isoformat()
 
 
 def _aware(value):
@@ -338,6 +392,7 @@ class RequesterIndex:
     def __init__(self, workspace):
         self.workspace = workspace
         self.ids: dict[str, int] = {}
+        self.insert_sql: str | None = None
 
     def resolve(self, tickets) -> int:
         wanted: dict[str, str] = {}
@@ -350,15 +405,30 @@ class RequesterIndex:
         self._look_up(list(wanted))
         missing = [e for e in wanted if e not in self.ids]
         if missing:
-            Stakeholder.objects.bulk_create(
-                [
-                    Stakeholder(workspace=self.workspace, name=(wanted[e] or e)[:200], email=e, kind=StakeholderKind.END_USER, created_by_import=True)
-                    for e in missing
-                ],
-                batch_size=500,
-            )
+            self._create(missing, wanted)
             self._look_up(missing)
         return len(missing)
+
+    def _create(self, emails: list[str], names: dict[str, str]) -> None:
+        # Model objects for thousands of new requesters cost more than the inserts, so the
+        # row is built once from the model's own defaults and only name and e-mail vary.
+        if self.insert_sql is None:
+            template = Stakeholder(workspace=self.workspace, name="", email="", kind=StakeholderKind.END_USER, created_by_import=True)
+            fields = [f for f in Stakeholder._meta.concrete_fields if not f.primary_key]
+            self.template = [f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields]
+            columns = [f.column for f in fields]
+            self.name_at, self.email_at = columns.index("name"), columns.index("email")
+            self.insert_sql = (
+                f"INSERT INTO {connection.ops.quote_name(Stakeholder._meta.db_table)} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})"
+            )
+        rows = []
+        for email in emails:
+            row = list(self.template)
+            row[self.name_at], row[self.email_at] = (names[email] or email)[:200], email
+            rows.append(row)
+        with connection.cursor() as cursor:
+            cursor.executemany(self.insert_sql, rows)
 
     def _look_up(self, emails: list[str]) -> None:
         for start in range(0, len(emails), 2000):

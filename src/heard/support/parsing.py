@@ -13,7 +13,7 @@ to underscores), so "Created time", "created-time" and "created_time" are the sa
 from __future__ import annotations
 
 import csv
-import hashlib
+from hashlib import blake2b
 import html
 import io
 import json
@@ -185,6 +185,15 @@ def _plan(header: list[str], fmt: str, mapping: dict) -> dict[str, list[int]]:
     return plan
 
 
+def _picker(positions: list[int]):
+    from operator import itemgetter
+
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda values: (values[only],)
+    return itemgetter(*positions)
+
+
 def _csv_rows(handle, fmt: str, mapping: dict, notes: list | None) -> Iterator[tuple[int, dict]]:
     csv.field_size_limit(min(sys.maxsize, MAX_FIELD))
     sample = handle.read(8192)
@@ -204,6 +213,8 @@ def _csv_rows(handle, fmt: str, mapping: dict, notes: list | None) -> Iterator[t
     if "external_id" not in plan:
         raise FileError("The file has no ticket id column (e.g. id, Ticket ID, Issue key); name one with --map COLUMN=external_id.")
     single = [(field, positions[0]) for field, positions in plan.items() if field != "tags"]
+    names = tuple(field for field, _ in single)
+    pick = _picker([i for _, i in single])
     tag_positions = plan.get("tags", [])
     message_type = [i for i, c in enumerate(header) if normalise_column(c) == "message_type"] if fmt == "intercom" else []
     width = len(header)
@@ -226,7 +237,7 @@ def _csv_rows(handle, fmt: str, mapping: dict, notes: list | None) -> Iterator[t
         if message_type and values[message_type[0]] not in ("", "conversation_message"):
             skipped += 1
             continue
-        row = {field: values[i] for field, i in single}
+        row = dict(zip(names, pick(values)))
         if tag_positions:
             row["tags"] = [values[i] for i in tag_positions] if len(tag_positions) > 1 else values[tag_positions[0]]
         yield line, row
@@ -348,21 +359,33 @@ def parse_time(value, field: str) -> datetime | None:
     python-dateutil reads (month first when ambiguous). A time without a zone is UTC."""
     if value is None or value == "":
         return None
-    if isinstance(value, int | float):
+    if value.__class__ is str:
+        try:
+            moment = _fromisoformat(value)
+        except ValueError:
+            moment = _parse_time_slowly(value.strip(), field)
+    elif isinstance(value, int | float):
         return datetime.fromtimestamp(value, UTC)
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        moment = _parse_time_slowly(text, field)
-    if moment.tzinfo is None:
+    else:
+        moment = _parse_time_slowly(str(value).strip(), field)
+    zone = moment.tzinfo
+    if zone is UTC:
+        return moment
+    if zone is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
 
 
+_fromisoformat = datetime.fromisoformat
+
+
 def _parse_time_slowly(text: str, field: str) -> datetime:
+    if not text:
+        return None  # type: ignore[return-value]
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
     if text.isdigit():
         return datetime.fromtimestamp(int(text[:10]), UTC)
     if text.endswith(" UTC"):
@@ -420,71 +443,89 @@ def plain_text(text: str) -> str:
         text = _HTML_TAG.sub(" ", text.replace("<br>", "\n").replace("<br/>", "\n").replace("</p>", "\n"))
     if "&" in text:
         text = html.unescape(text)
-    return _BLANKS.sub("\n\n", text).strip()
+    if "\n" in text:
+        text = _BLANKS.sub("\n\n", text)
+    return text.strip()
 
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
+def _text(value) -> str:
+    if value.__class__ is str:
+        return value
+    return "" if value is None else str(value)
+
+
 def clean_ticket(raw: dict, fmt: str) -> dict:
-    """Turn raw fields into the values stored on a Ticket, or raise RowError."""
+    """Turn raw fields into the values stored on a Ticket, or raise RowError.
+
+    Times come back as aware UTC datetimes; everything else as stripped strings, tags as a list.
+    """
     if "__error__" in raw:
         raise RowError(raw["__error__"])
-    external_id = str(raw.get("external_id") or "").strip()
+    get = raw.get
+    external_id = _text(get("external_id")).strip()
     if not external_id:
         raise RowError("The ticket id is empty.", "external_id")
     if len(external_id) > 100:
         raise RowError("The ticket id is longer than 100 characters.", "external_id")
-    subject = " ".join(str(raw.get("subject") or "").split())[:500]
-    body = str(raw.get("body") or "")
+    subject = _text(get("subject"))
+    if "\n" in subject or "\t" in subject or "\r" in subject or "  " in subject:
+        subject = " ".join(subject.split())
+    subject = subject.strip()[:500]
+    body = _text(get("body"))
     if body:
         body = plain_text(body)
     if not subject and not body:
         raise RowError("The ticket has neither a subject nor a description.", "subject")
-    created_at = parse_time(raw.get("created_at"), "created_at")
+    created_at = parse_time(get("created_at"), "created_at")
     if created_at is None:
         raise RowError("The created time is empty.", "created_at")
-    email = str(raw.get("requester_email") or "").strip()
-    name = str(raw.get("requester_name") or "").strip()
-    if email and "@" not in email:
-        # Jira's Reporter and Zendesk's Requester columns hold a person's name, not an address.
-        name, email = name or email, ""
-    elif email and not _EMAIL.match(email):
-        raise RowError(f"“{email[:60]}” is not a valid e-mail address.", "requester_email")
-    email = email.lower()
-    status = str(raw.get("status") or "").strip().lower()
-    priority = str(raw.get("priority") or "").strip().lower()
+    email = _text(get("requester_email")).strip()
+    name = _text(get("requester_name")).strip()
+    if email:
+        if "@" not in email:
+            # Jira's Reporter and Zendesk's Requester columns hold a person's name, not an address.
+            name, email = name or email, ""
+        elif not _EMAIL.match(email):
+            raise RowError(f"“{email[:60]}” is not a valid e-mail address.", "requester_email")
+        else:
+            email = email.lower()
+    status = _text(get("status")).strip().lower()
+    priority = _text(get("priority")).strip().lower()
     if fmt == "freshdesk":
         status = FRESHDESK_STATUS.get(status, status)
         priority = FRESHDESK_PRIORITY.get(priority, priority)
+    tags = get("tags")
     return {
         "external_id": external_id,
         "subject": subject,
         "body": body,
         "status": status[:40],
         "priority": priority[:40],
-        "tags": clean_tags(raw.get("tags"), fmt),
+        "tags": clean_tags(tags, fmt) if tags else [],
         "created_at": created_at,
-        "updated_at": parse_time(raw.get("updated_at"), "updated_at"),
-        "solved_at": parse_time(raw.get("solved_at"), "solved_at"),
-        "closed_at": parse_time(raw.get("closed_at"), "closed_at"),
+        "updated_at": parse_time(get("updated_at"), "updated_at"),
+        "solved_at": parse_time(get("solved_at"), "solved_at"),
+        "closed_at": parse_time(get("closed_at"), "closed_at"),
         "requester_email": email[:254],
         "requester_name": name[:200],
     }
 
 
-def content_hash(ticket: dict, tags_json: str) -> str:
-    """A short fingerprint of every imported value: equal hashes mean nothing changed."""
-    parts = (
-        ticket["subject"], ticket["body"], ticket["status"], ticket["priority"], tags_json,
-        _iso(ticket["created_at"]), _iso(ticket["updated_at"]), _iso(ticket["solved_at"]),
-        _iso(ticket["closed_at"]), ticket["requester_email"], ticket["requester_name"],
-    )
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+_encode_string = json.encoder.encode_basestring  # the C encoder, without json.dumps' overhead
 
 
-def _iso(moment: datetime | None) -> str:
-    return moment.isoformat() if moment else ""
+def tags_json(tags: list[str]) -> str:
+    if not tags:
+        return "[]"
+    return "[" + ", ".join(map(_encode_string, tags)) + "]"
+
+
+def content_hash(parts: tuple) -> str:
+    """A short fingerprint of every imported value (as stored): equal means nothing changed."""
+    return blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def open_binary(path: str):

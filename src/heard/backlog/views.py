@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from heard.core import permissions
+from heard.core.forms import submit
+from heard.core.htmx import render_page
+from heard.core.pagination import paginate
+from heard.core.queries import get_product, get_workspace
+
+from . import actions, queries
+from .forms import BacklogItemForm, CriterionForm, ImportForm
+from .importers import EXPORT_COLUMNS, export_csv, import_backlog, items_for_export
+from .models import BacklogStatus
+
+
+def _scope(request, ws, product, capability="workspace.view"):
+    workspace = get_workspace(request.user, ws, capability)
+    return workspace, get_product(request.user, workspace, product)
+
+
+@login_required
+def item_list(request, ws, product):
+    workspace, product = _scope(request, ws, product)
+    filters = {k: request.GET.get(k, "").strip() for k in ("status", "increment", "q")}
+    page = paginate(queries.items(request.user, product, **filters), request.GET.get("page"))
+    return render_page(request, "backlog/list.html", {
+        "workspace": workspace, "product": product, "page": page, "filters": filters, "statuses": BacklogStatus.choices,
+        "can_edit": permissions.can(request.user, workspace, "backlog.edit"),
+    }, partial="results")
+
+
+@login_required
+def item_edit(request, ws, product, pk=None):
+    workspace, product = _scope(request, ws, product, "backlog.edit")
+    item = queries.get_item(request.user, product, pk) if pk else None
+    initial = {f: getattr(item, f) for f in actions.ITEM_FIELDS} if item else {}
+    form = BacklogItemForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if item:
+            done = submit(form, lambda: actions.update_item(actor=request.user, item=item, data=form.cleaned_data))
+        else:
+            done = submit(form, lambda: actions.create_item(actor=request.user, product=product, data=form.cleaned_data))
+        if done:
+            messages.success(request, f"Saved “{done.title}”.")
+            return redirect("backlog:detail", ws=ws, product=product.slug, pk=done.pk)
+    return render(request, "backlog/form.html", {"workspace": workspace, "product": product, "form": form, "item": item}, status=400 if form.errors else 200)
+
+
+def _detail(request, workspace, product, item, criterion_form=None, status=200):
+    return render(request, "backlog/detail.html", {
+        "workspace": workspace, "product": product, "item": item,
+        "criteria": item.criteria.prefetch_related("co_writers").all(),
+        "conversations": queries.conversations(request.user, item),
+        "criterion_form": criterion_form or CriterionForm(workspace=workspace),
+        "can_edit": permissions.can(request.user, workspace, "backlog.edit"),
+    }, status=status)
+
+
+@login_required
+def item_detail(request, ws, product, pk):
+    workspace, product = _scope(request, ws, product)
+    return _detail(request, workspace, product, queries.get_item(request.user, product, pk))
+
+
+@login_required
+@require_POST
+def criterion_add(request, ws, product, pk):
+    workspace, product = _scope(request, ws, product, "backlog.edit")
+    item = queries.get_item(request.user, product, pk)
+    form = CriterionForm(request.POST, workspace=workspace)
+    if submit(form, lambda: actions.add_criterion(actor=request.user, item=item, data=form.cleaned_data)):
+        messages.success(request, "Acceptance criterion added.")
+        return redirect("backlog:detail", ws=ws, product=product.slug, pk=pk)
+    return _detail(request, workspace, product, item, criterion_form=form, status=400)
+
+
+@login_required
+def criterion_edit(request, ws, product, pk):
+    workspace, product = _scope(request, ws, product, "backlog.edit")
+    criterion = queries.get_criterion(request.user, workspace, pk)
+    if criterion.item.product_id != product.pk:
+        from heard.core.errors import not_found
+
+        raise not_found("Acceptance criterion")
+    initial = {"text": criterion.text, "status": criterion.status, "co_writers": [str(p.pk) for p in criterion.co_writers.all()]}
+    form = CriterionForm(request.POST or None, workspace=workspace, initial=initial)
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            actions.delete_criterion(actor=request.user, criterion=criterion)
+            messages.success(request, "Acceptance criterion deleted.")
+            return redirect("backlog:detail", ws=ws, product=product.slug, pk=criterion.item_id)
+        if submit(form, lambda: actions.update_criterion(actor=request.user, criterion=criterion, data=form.cleaned_data)):
+            messages.success(request, "Acceptance criterion saved.")
+            return redirect("backlog:detail", ws=ws, product=product.slug, pk=criterion.item_id)
+    return render(request, "backlog/criterion_form.html", {"workspace": workspace, "product": product, "form": form, "criterion": criterion}, status=400 if form.errors else 200)
+
+
+@login_required
+def import_csv(request, ws, product):
+    from io import TextIOWrapper
+
+    workspace, product = _scope(request, ws, product, "backlog.edit")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        handle = TextIOWrapper(form.cleaned_data["file"].file, encoding="utf-8-sig", newline="")
+        try:
+            report = import_backlog(actor=request.user, product=product, handle=handle)
+        except UnicodeDecodeError:
+            form.add_error("file", "The file is not UTF-8 text; save it as “CSV UTF-8” and try again.")
+    return render(request, "backlog/import.html", {"workspace": workspace, "product": product, "form": form, "report": report},
+                  status=400 if (report and report.rejected) or form.errors else 200)
+
+
+@login_required
+def export(request, ws, product):
+    workspace, product = _scope(request, ws, product)
+    flavour = request.GET.get("columns", "heard")
+    if flavour not in EXPORT_COLUMNS:
+        flavour = "heard"
+    response = HttpResponse(export_csv(items_for_export(product), flavour), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{product.slug}-backlog-{flavour}.csv"'
+    return response
