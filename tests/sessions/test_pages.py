@@ -123,3 +123,10 @@ def test_engagement_model_and_glossary_pages(client_as, workspace, product):
     owner = client_as("owner")
     assert owner.post(glossary, {"term": "kpi", "plain": "measure"}).status_code == 302
     assert "measure" in owner.get(glossary).content.decode()
+
+
+def test_the_list_filters_answer_htmx_with_the_results_only(client_as, workspace, product, session):
+    response = client_as("viewer").get(base(workspace, product) + "?when=upcoming&channel=demo", headers={"HX-Request": "true"})
+    text = response.content.decode()
+    assert response.status_code == 200 and "<html" not in text and 'id="results"' in text and "Demo of the export" in text
+    assert "Demo of the export" not in client_as("viewer").get(base(workspace, product) + "?when=past").content.decode()

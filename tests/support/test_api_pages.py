@@ -45,6 +45,7 @@ def test_api_upload_is_imported_by_the_worker(api_as, product):
     assert progress["problems"][0]["line"] == 5 and progress["problems"][0]["field"] == "requester_email"
     assert progress["percent"] == 100
     assert Ticket.objects.filter(product=product, source="freshdesk").count() == 2
+    assert not Path(ImportJob.objects.get().file_path).exists()  # the upload is not kept
     event = AuditEvent.objects.get(verb="tickets.imported")
     assert event.actor_label == "developer@acme.example"
 
@@ -91,6 +92,7 @@ def test_a_broken_file_fails_the_job_with_a_reason(api_as, product, tmp_path):
     progress = api.get(f"/import-jobs/{job['id']}").json()
     assert progress["status"] == "failed"
     assert "JSON" in progress["error"]
+    assert list(Ticket.objects.values_list("external_id", flat=True)) == ["1"]  # read before the break: kept
 
 
 @pytest.mark.django_db

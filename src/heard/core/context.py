@@ -12,7 +12,11 @@ def heard_context(request):
     current = next((w for w in workspaces if w.slug == ws_slug), None)
     from . import permissions
 
+    product_slug = match.kwargs.get("product") if match else None
+    nav_product = current.products.filter(slug=product_slug).first() if (current and product_slug) else None
     return {
+        "nav_product": nav_product,
+        "nav_products": list(current.products.all()) if current else [],
         "nav_workspaces": workspaces,
         "nav_workspace": current,
         "nav_is_owner": bool(current and permissions.can(user, current, "audit.view")),

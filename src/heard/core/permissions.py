@@ -6,7 +6,6 @@ from .errors import HeardError
 from .models import Membership, Workspace
 from .roles import CAPABILITIES
 
-
 SYSTEM = "system"
 
 

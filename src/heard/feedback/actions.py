@@ -474,10 +474,7 @@ def erase_person_from_feedback(stakeholder) -> int:
     text with "[erased]". The rest of what was said (and every link, score and date) stays."""
     import re
 
-    identity = getattr(stakeholder, "_identity_before_erasure", None)
-    if not identity:
-        return 0
-    needles = [n for n in identity if n and len(n) >= 3]
+    needles = [n for n in (stakeholder.name, stakeholder.email) if n and len(n) >= 3]
     if not needles:
         return 0
     pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)

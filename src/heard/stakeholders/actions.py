@@ -23,7 +23,16 @@ from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Workspace
 from heard.core.validation import check_email, check_range, check_time_zone
 
-from .models import Consent, ConsentPurpose, Disclosure, DisclosureKind, Organisation, Segment, Stakeholder, StakeholderKind
+from .models import (
+    Consent,
+    ConsentPurpose,
+    Disclosure,
+    DisclosureKind,
+    Organisation,
+    Segment,
+    Stakeholder,
+    StakeholderKind,
+)
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 STAKEHOLDER_FIELDS = (
@@ -216,7 +225,8 @@ def delete_stakeholder(*, actor, stakeholder: Stakeholder) -> None:
 
 
 # Other apps register functions that anonymise the free text they hold about a stakeholder
-# (feedback text, comments...). Each takes the stakeholder and returns a count of rows changed.
+# (feedback text, comments...). Each takes the stakeholder -- called before its name and
+# e-mail are replaced, so it can look for them -- and returns a count of rows changed.
 ERASURE_HOOKS: list = []
 EXPORT_HOOKS: list = []
 
@@ -244,6 +254,8 @@ def erase_stakeholder(*, actor, stakeholder: Stakeholder, reason: str = "") -> S
     if stakeholder.is_erased:
         raise HeardError("conflict", "This stakeholder was already erased.")
     now = timezone.now()
+    # Hooks run first, while name and e-mail are still known, so they can find them in free text.
+    changed = {hook.__module__: hook(stakeholder) for hook in ERASURE_HOOKS}
     stakeholder.name = f"{ERASED_NAME} #{stakeholder.pk}"
     stakeholder.email = ""
     stakeholder.role_title = ""
@@ -254,7 +266,6 @@ def erase_stakeholder(*, actor, stakeholder: Stakeholder, reason: str = "") -> S
     stakeholder.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
     stakeholder.consents.update(disclosure_text="(erased)")
     stakeholder.disclosures.update(description="(erased)")
-    changed = {hook.__module__: hook(stakeholder) for hook in ERASURE_HOOKS}
     # The audit row keeps no personal data: only that an erasure happened, and why.
     audit.record(actor=actor, workspace=workspace, verb="stakeholder.erased", target=stakeholder, after={"reason": reason, "erased_at": now, "other_records": changed})
     return stakeholder

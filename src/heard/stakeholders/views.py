@@ -16,7 +16,15 @@ from heard.core.queries import get_workspace
 from heard.core.validation import time_zones
 
 from . import actions, queries
-from .forms import ConsentForm, DisclosureForm, EraseForm, ImportForm, OrganisationForm, SegmentForm, StakeholderForm
+from .forms import (
+    ConsentForm,
+    DisclosureForm,
+    EraseForm,
+    ImportForm,
+    OrganisationForm,
+    SegmentForm,
+    StakeholderForm,
+)
 from .models import StakeholderKind
 
 

@@ -1,9 +1,9 @@
 """Every change to support tickets: importing a file (from the CLI, the API or the upload
 page), starting a background import, and anonymising a person's tickets on erasure.
 
-An import streams the file and writes in batches of BATCH_SIZE rows, each batch in its own
-transaction: progress is visible while it runs, and a crash loses at most one batch (run
-the same file again; it is idempotent). One audit event is written per import, on its
+An import streams the file and writes in batches of BATCH_SIZE rows, committed about once a
+second: progress is visible while it runs, and a crash loses at most the last second's
+batches (run the same file again; it is idempotent). One audit event is written per import, on its
 ImportJob, never one per row.
 """
 
@@ -24,9 +24,21 @@ from heard.stakeholders.actions import register_erasure_hook, register_export_ho
 from heard.stakeholders.models import Stakeholder, StakeholderKind
 
 from .models import ImportJob, ImportStatus, Ticket
-from .parsing import FORMATS, FileError, RowError, clean_ticket, content_hash, guess_format, open_binary, read_tickets, sniff_header, tags_json
+from .parsing import (
+    FORMATS,
+    FileError,
+    RowError,
+    clean_ticket,
+    content_hash,
+    guess_format,
+    open_binary,
+    read_tickets,
+    sniff_header,
+    tags_json,
+)
 
 BATCH_SIZE = 2000
+COMMIT_SECONDS = 1.0
 PROBLEMS_KEPT = 1000
 # Requesters' last_heard_at is written every this many batches (and at the end), so a
 # long import does not rewrite the same stakeholders batch after batch.
@@ -127,22 +139,58 @@ def _stream_into(product, fmt, handle, binary, mapping, job, report, show_progre
     rows = progress(read_tickets(handle, fmt, mapping, report.notes), desc="tickets", stream=stream, enabled=show_progress)
     batch: list[dict] = []
     clean, append, read = clean_ticket, batch.append, 0
-    with _bulk_session():
-        for line, raw in rows:
-            read += 1
-            try:
-                append(clean(raw, fmt))
-            except RowError as exc:
-                report.reject(line, exc.message, exc.field)
-                continue
-            if len(batch) >= BATCH_SIZE:
-                report.rows_read = read
-                writer.write(batch, report, _position(binary))
-                batch = []
-                append = batch.append
+    with _bulk_session(), _CommitGroups() as commits:
+        try:
+            for line, raw in rows:
+                read += 1
+                try:
+                    append(clean(raw, fmt))
+                except RowError as exc:
+                    report.reject(line, exc.message, exc.field)
+                    continue
+                if len(batch) >= BATCH_SIZE:
+                    report.rows_read = read
+                    writer.write(batch, report, _position(binary))
+                    commits.maybe_commit()
+                    batch = []
+                    append = batch.append
+        except (FileError, UnicodeDecodeError):
+            # The file broke off; the rows read before the break are good: keep them.
+            report.rows_read = read
+            writer.write(batch, report, _position(binary))
+            writer.finish(report)
+            raise
         report.rows_read = read
         writer.write(batch, report, _position(binary))
         writer.finish(report)
+
+
+class _CommitGroups:
+    """Commit written batches about once a second: often enough for progress to be seen
+    and a crash to lose little, rarely enough that commits do not dominate a large import."""
+
+    def __enter__(self):
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        return self
+
+    def maybe_commit(self) -> None:
+        if self.clock() - self.started >= COMMIT_SECONDS:
+            self.atomic.__exit__(None, None, None)
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            self.started = self.clock()
+
+    def __exit__(self, kind, error, trace):
+        if kind is not None and issubclass(kind, FileError | UnicodeDecodeError):
+            # The file broke off, but every row written so far was good: keep them.
+            self.atomic.__exit__(None, None, None)
+            return False
+        return self.atomic.__exit__(kind, error, trace)
 
 
 class _bulk_session:
@@ -475,8 +523,22 @@ def run_import_job(job: ImportJob, fmt: str = "") -> ImportJob:
         if not job.is_finished:
             job.status, job.error, job.finished_at = ImportStatus.FAILED, exc.message, timezone.now()
             job.save(update_fields=["status", "error", "finished_at"])
+    finally:
+        _remove_upload(job.file_path)
     job.refresh_from_db()
     return job
+
+
+def _remove_upload(path: str) -> None:
+    """An uploaded export is personal data heard no longer needs once it is imported."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    uploads = (Path(settings.MEDIA_ROOT) / "imports").resolve()
+    stored = Path(path).resolve()
+    if uploads in stored.parents and stored.exists():
+        stored.unlink()
 
 
 # ---------------------------------------------------------------- privacy hooks

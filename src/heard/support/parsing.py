@@ -13,7 +13,6 @@ to underscores), so "Created time", "created-time" and "created_time" are the sa
 from __future__ import annotations
 
 import csv
-from hashlib import blake2b
 import html
 import io
 import json
@@ -21,6 +20,7 @@ import re
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from hashlib import blake2b
 
 FIELDS = (
     "external_id", "subject", "body", "status", "priority", "tags", "created_at", "updated_at",
@@ -237,7 +237,7 @@ def _csv_rows(handle, fmt: str, mapping: dict, notes: list | None) -> Iterator[t
         if message_type and values[message_type[0]] not in ("", "conversation_message"):
             skipped += 1
             continue
-        row = dict(zip(names, pick(values)))
+        row = dict(zip(names, pick(values), strict=True))
         if tag_positions:
             row["tags"] = [values[i] for i in tag_positions] if len(tag_positions) > 1 else values[tag_positions[0]]
         yield line, row

@@ -7,7 +7,9 @@ from heard.core.importing import IMPORTERS, load_importers
 
 class Command(BaseCommand):
     help = (
-        "Import records from a file: `heard import KIND FILE [options]`. Kinds: stakeholders (CSV). "
+        "Import records from a file: `heard import KIND FILE [options]`. Kinds: stakeholders (CSV, --workspace), "
+        "feedback (CSV, JSON or JSON Lines, --product), backlog (CSV incl. Jira and GitHub exports, --product), "
+        "tickets (Zendesk, Freshdesk, Intercom, Jira, CSV, NDJSON; --product). "
         "Bad rows are reported with their line number and reason; good rows are kept; the exit "
         "status is 1 when any row was rejected. Re-running the same file adds nothing."
     )
