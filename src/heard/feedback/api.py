@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from heard.core.api import workspace_for
 from heard.core.pagination import paginate
@@ -208,7 +208,7 @@ def create_feedback(request, payload: FeedbackIn, workspace: str | None = None):
     prod = _product(request, workspace, payload.product)
     data = _given(payload)
     data.pop("product", None)
-    return 201, actions.record_feedback(actor=request.auth, product=prod, data=data)
+    return Status(201, actions.record_feedback(actor=request.auth, product=prod, data=data))
 
 
 @router.post("/feedback/score", response=ScoreOut)
@@ -230,7 +230,7 @@ def similar_feedback(request, product: str, text: str, workspace: str | None = N
 def merge_feedback(request, payload: MergeIn, workspace: str | None = None):
     """Merge two or more items into a new one that keeps every speaker, channel, date and link."""
     prod = _product(request, workspace, payload.product)
-    return 201, actions.merge_feedback(actor=request.auth, product=prod, items=payload.items, text=payload.text)
+    return Status(201, actions.merge_feedback(actor=request.auth, product=prod, items=payload.items, text=payload.text))
 
 
 @router.get("/feedback/{feedback_id}", response=FeedbackOut)
@@ -248,7 +248,7 @@ def update_feedback(request, feedback_id: int, payload: FeedbackPatch, workspace
 def delete_feedback(request, feedback_id: int, workspace: str | None = None):
     feedback = queries.get_feedback_in_workspace(request.auth, workspace_for(request, workspace), feedback_id)
     actions.delete_feedback(actor=request.auth, feedback=feedback)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/feedback/{feedback_id}/disposition", response=FeedbackOut)
@@ -274,11 +274,11 @@ def list_links(request, feedback_id: int, workspace: str | None = None):
 def create_link(request, feedback_id: int, payload: LinkIn, workspace: str | None = None):
     """Link to a backlog item or one acceptance criterion, weight 1–3 (linking again changes the weight)."""
     feedback = queries.get_feedback_in_workspace(request.auth, workspace_for(request, workspace), feedback_id)
-    return 201, actions.link_feedback(actor=request.auth, feedback=feedback, backlog_item=payload.backlog_item, criterion=payload.criterion, weight=payload.weight)
+    return Status(201, actions.link_feedback(actor=request.auth, feedback=feedback, backlog_item=payload.backlog_item, criterion=payload.criterion, weight=payload.weight))
 
 
 @router.delete("/feedback-links/{link_id}", response={204: None})
 def delete_link(request, link_id: int, workspace: str | None = None):
     link = queries.get_link(request.auth, workspace_for(request, workspace), link_id)
     actions.unlink_feedback(actor=request.auth, link=link)
-    return 204, None
+    return Status(204, None)

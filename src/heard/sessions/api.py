@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from heard.core.api import workspace_for
 from heard.core.pagination import paginate
@@ -329,7 +329,7 @@ def create_session(request, payload: SessionIn, workspace: str | None = None):
     if data.get("confidentiality") is None:
         data.pop("confidentiality", None)
     session = actions.create_session(actor=request.auth, product=product, data=data)
-    return 201, _out(queries.get_session(request.auth, product, session.pk))
+    return Status(201, _out(queries.get_session(request.auth, product, session.pk)))
 
 
 @router.get("/sessions/{session_id}", response=SessionOut)
@@ -347,7 +347,7 @@ def update_session(request, session_id: int, payload: SessionPatch, workspace: s
 @router.delete("/sessions/{session_id}", response={204: None})
 def delete_session(request, session_id: int, workspace: str | None = None):
     actions.delete_session(actor=request.auth, session=_session(request, session_id, workspace))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/sessions/{session_id}/publish", response=SessionOut)
@@ -380,7 +380,7 @@ def list_objectives(request, session_id: int, workspace: str | None = None):
 @router.post("/sessions/{session_id}/objectives", response={201: ObjectiveOut})
 def add_objective(request, session_id: int, payload: ObjectiveIn, workspace: str | None = None):
     session = _session(request, session_id, workspace)
-    return 201, actions.add_objective(actor=request.auth, session=session, data=payload.model_dump())
+    return Status(201, actions.add_objective(actor=request.auth, session=session, data=payload.model_dump()))
 
 
 @router.patch("/sessions/{session_id}/objectives/{objective_id}", response=ObjectiveOut)
@@ -393,7 +393,7 @@ def update_objective(request, session_id: int, objective_id: int, payload: Objec
 def remove_objective(request, session_id: int, objective_id: int, workspace: str | None = None):
     session = _session(request, session_id, workspace)
     actions.remove_objective(actor=request.auth, objective=queries.get_objective(request.auth, session, objective_id))
-    return 204, None
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------ agenda items
@@ -406,7 +406,7 @@ def list_agenda_items(request, session_id: int, workspace: str | None = None):
 @router.post("/sessions/{session_id}/agenda-items", response={201: AgendaItemOut})
 def add_agenda_item(request, session_id: int, payload: AgendaItemIn, workspace: str | None = None):
     session = _session(request, session_id, workspace)
-    return 201, actions.add_agenda_item(actor=request.auth, session=session, data=payload.model_dump())
+    return Status(201, actions.add_agenda_item(actor=request.auth, session=session, data=payload.model_dump()))
 
 
 @router.patch("/sessions/{session_id}/agenda-items/{item_id}", response=AgendaItemOut)
@@ -419,7 +419,7 @@ def update_agenda_item(request, session_id: int, item_id: int, payload: AgendaIt
 def remove_agenda_item(request, session_id: int, item_id: int, workspace: str | None = None):
     session = _session(request, session_id, workspace)
     actions.remove_agenda_item(actor=request.auth, item=queries.get_agenda_item(request.auth, session, item_id))
-    return 204, None
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------ participants
@@ -433,7 +433,7 @@ def list_participants(request, session_id: int, workspace: str | None = None):
 def add_participant(request, session_id: int, payload: ParticipantIn, workspace: str | None = None):
     """Invite a stakeholder or a team member. Over the quarterly cap it succeeds with ``warnings``."""
     session = _session(request, session_id, workspace)
-    return 201, actions.add_participant(actor=request.auth, session=session, stakeholder=payload.stakeholder, user=payload.user, right=payload.right)
+    return Status(201, actions.add_participant(actor=request.auth, session=session, stakeholder=payload.stakeholder, user=payload.user, right=payload.right))
 
 
 @router.patch("/sessions/{session_id}/participants/{participant_id}", response=ParticipantOut)
@@ -448,7 +448,7 @@ def update_participant(request, session_id: int, participant_id: int, payload: P
 def remove_participant(request, session_id: int, participant_id: int, workspace: str | None = None):
     session = _session(request, session_id, workspace)
     actions.remove_participant(actor=request.auth, participant=queries.get_participant(request.auth, session, participant_id))
-    return 204, None
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------ pre-reads
@@ -467,7 +467,7 @@ def list_pre_reads(request, session_id: int, workspace: str | None = None):
 @router.post("/sessions/{session_id}/pre-reads", response={201: PreReadOut})
 def add_pre_read(request, session_id: int, payload: PreReadIn, workspace: str | None = None):
     session = _session(request, session_id, workspace)
-    return 201, _pre_read_out(session, actions.add_pre_read(actor=request.auth, session=session, data=payload.model_dump()))
+    return Status(201, _pre_read_out(session, actions.add_pre_read(actor=request.auth, session=session, data=payload.model_dump())))
 
 
 @router.patch("/sessions/{session_id}/pre-reads/{pre_read_id}", response=PreReadOut)
@@ -489,7 +489,7 @@ def share_pre_read(request, session_id: int, pre_read_id: int, workspace: str | 
 def remove_pre_read(request, session_id: int, pre_read_id: int, workspace: str | None = None):
     session = _session(request, session_id, workspace)
     actions.remove_pre_read(actor=request.auth, pre_read=queries.get_pre_read(request.auth, session, pre_read_id))
-    return 204, None
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------ comments
@@ -503,7 +503,7 @@ def list_comments(request, session_id: int, workspace: str | None = None):
 @router.post("/sessions/{session_id}/comments", response={201: CommentOut})
 def add_comment(request, session_id: int, payload: CommentIn, workspace: str | None = None):
     session = _session(request, session_id, workspace)
-    return 201, actions.add_comment(actor=request.auth, session=session, body=payload.body, pre_read=payload.pre_read, stakeholder=payload.stakeholder)
+    return Status(201, actions.add_comment(actor=request.auth, session=session, body=payload.body, pre_read=payload.pre_read, stakeholder=payload.stakeholder))
 
 
 # ------------------------------------------------------------------ engagement model
@@ -540,11 +540,11 @@ def list_glossary(request, workspace: str | None = None):
 def set_glossary_term(request, payload: GlossaryIn, workspace: str | None = None):
     """Add or change a term (owners). An empty ``plain`` accepts the term."""
     ws = workspace_for(request, workspace)
-    return 201, actions.set_glossary_term(actor=request.auth, workspace=ws, term=payload.term, plain=payload.plain, note=payload.note)
+    return Status(201, actions.set_glossary_term(actor=request.auth, workspace=ws, term=payload.term, plain=payload.plain, note=payload.note))
 
 
 @router.delete("/glossary/{term_id}", response={204: None})
 def delete_glossary_term(request, term_id: int, workspace: str | None = None):
     ws = workspace_for(request, workspace)
     actions.delete_glossary_term(actor=request.auth, entry=queries.get_glossary_term(request.auth, ws, term_id))
-    return 204, None
+    return Status(204, None)

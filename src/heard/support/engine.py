@@ -124,17 +124,104 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # sklearn's list also holds content words that matter in tickets ("top up", "bill",
 # "system", "name"...); those are put back.
 _CONTENT_WORDS = {
-    "top", "bill", "fire", "system", "name", "detail", "find", "fill", "move", "show",
-    "interest", "call", "full", "empty", "found", "front", "back", "side", "part", "put",
-    "amount", "first", "last", "next", "cry", "computer", "con", "de", "give", "go", "keep",
-    "made", "take", "see", "seem", "thick", "thin", "mill", "describe",
+    "top",
+    "bill",
+    "fire",
+    "system",
+    "name",
+    "detail",
+    "find",
+    "fill",
+    "move",
+    "show",
+    "interest",
+    "call",
+    "full",
+    "empty",
+    "found",
+    "front",
+    "back",
+    "side",
+    "part",
+    "put",
+    "amount",
+    "first",
+    "last",
+    "next",
+    "cry",
+    "computer",
+    "con",
+    "de",
+    "give",
+    "go",
+    "keep",
+    "made",
+    "take",
+    "see",
+    "seem",
+    "thick",
+    "thin",
+    "mill",
+    "describe",
 }
 STOP_WORDS = (frozenset(ENGLISH_STOP_WORDS) - _CONTENT_WORDS) | {
-    "does", "did", "doing", "done", "i'd", "i'll", "i'm", "i've", "you're", "there's",
-    "hi", "hello", "hey", "dear", "thanks", "thank", "regards", "cheers", "best", "kind",
-    "please", "pls", "team", "support", "sent", "iphone", "just", "ve", "ll", "don", "didn",
-    "doesn", "isn", "wasn", "hasn", "haven", "won", "can't", "don't", "it's",
-    "doesn't", "didn't", "isn't", "hasn't", "haven't", "won't", "wasn't", "let", "know", "need", "want", "tried", "help", "able", "get", "got", "still",
+    "does",
+    "did",
+    "doing",
+    "done",
+    "i'd",
+    "i'll",
+    "i'm",
+    "i've",
+    "you're",
+    "there's",
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "thanks",
+    "thank",
+    "regards",
+    "cheers",
+    "best",
+    "kind",
+    "please",
+    "pls",
+    "team",
+    "support",
+    "sent",
+    "iphone",
+    "just",
+    "ve",
+    "ll",
+    "don",
+    "didn",
+    "doesn",
+    "isn",
+    "wasn",
+    "hasn",
+    "haven",
+    "won",
+    "can't",
+    "don't",
+    "it's",
+    "doesn't",
+    "didn't",
+    "isn't",
+    "hasn't",
+    "haven't",
+    "won't",
+    "wasn't",
+    "let",
+    "know",
+    "need",
+    "want",
+    "tried",
+    "help",
+    "able",
+    "get",
+    "got",
+    "still",
 }
 
 
@@ -444,14 +531,14 @@ class ThemeFit:
     similarities: np.ndarray  # (n,) float32: cosine to own theme centroid (0 if -1)
     themes: list[Theme]
     ids: np.ndarray  # ticket ids as given (or 0..n-1)
-    embedder: Embedder
+    embedder: Embedder | None  # None only when no ticket had a word (then no themes)
     silhouettes: dict[int, float]  # k -> silhouette score seen while choosing k
 
     @property
     def centroids(self) -> np.ndarray:
         """(n_themes, dim) float32, row i = themes[i].centroid."""
         if not self.themes:
-            return np.zeros((0, self.embedder.dim), np.float32)
+            return np.zeros((0, self.embedder.dim if self.embedder else 0), np.float32)
         return np.stack([t.centroid for t in self.themes])
 
     def members(self) -> list[np.ndarray]:
@@ -494,9 +581,9 @@ def _smooth(z: np.ndarray, neighbours: int, rounds: int) -> np.ndarray:
 def _kmeans(z: np.ndarray, k: int, random_state: int, n_init: int = 1, max_iter: int = 100):
     # float64 on purpose: sklearn's k-means++ seeding computes float32 distances through a
     # slow chunked upcast path; the float64 path is several times faster here.
-    return KMeans(
-        n_clusters=k, n_init=n_init, max_iter=max_iter, random_state=random_state
-    ).fit(z.astype(np.float64))
+    return KMeans(n_clusters=k, n_init=n_init, max_iter=max_iter, random_state=random_state).fit(
+        z.astype(np.float64)
+    )
 
 
 def _choose_k(
@@ -628,9 +715,12 @@ def mine_themes(
         sample = np.arange(n)
         sample_texts = list(texts)
     if embedder is None:
+        if not any(_TOKEN.search(t.lower()) for t in sample_texts):
+            # Nothing to learn from (no tickets, or none with a word): no themes.
+            return ThemeFit(
+                np.full(n, -1, np.int64), np.zeros(n, np.float32), [], ids_arr, None, {}
+            )
         embedder = fit_embedder(sample_texts, random_state=random_state)
-    if n == 0:
-        return ThemeFit(np.zeros(0, int), np.zeros(0, np.float32), [], ids_arr, embedder, {})
 
     z_fit = np.zeros((len(sample), embedder.dim), np.float32)
     token_lists: list[list[str]] = []
@@ -782,7 +872,9 @@ def match_themes(
     embedding space (same embedder, or old centroids recomputed with `group_centroids`)."""
     items = list(previous.items()) if isinstance(previous, Mapping) else list(previous)
     keys = [k for k, _ in items]
-    cur = np.asarray(current, np.float32).reshape(-1, items[0][1].shape[-1] if items else 1)
+    cur = np.asarray(current, np.float32)
+    if cur.ndim == 1:
+        cur = cur.reshape(1, -1) if cur.size else cur.reshape(0, 0)
     if not items or len(cur) == 0:
         return ThemeMatch({}, {}, list(range(len(cur))), keys)
     prev = _normalize_rows(np.stack([np.asarray(c, np.float32) for _, c in items]).copy())
@@ -811,9 +903,9 @@ def match_themes_by_members(
         for t in s:
             owner[t] = j
     for i, s in enumerate(prev_sets):
-        inter = np.bincount(
-            [owner[t] for t in s if t in owner], minlength=len(cur_sets)
-        ).astype(np.float32)
+        inter = np.bincount([owner[t] for t in s if t in owner], minlength=len(cur_sets)).astype(
+            np.float32
+        )
         union = len(s) + np.array([len(c) for c in cur_sets], np.float32) - inter
         score[i] = inter / np.maximum(union, 1.0)
     return _match(score, keys, threshold)
@@ -859,8 +951,9 @@ def describe_theme(
         label=" · ".join(terms[:LABEL_TERMS]) or f"theme {key + 1}",
         terms=terms,
         size=len(texts),
-        representative_ids=_representatives(sims, np.arange(len(texts)), ids_arr,
-                                            n_representatives),
+        representative_ids=_representatives(
+            sims, np.arange(len(texts)), ids_arr, n_representatives
+        ),
         centroid=cent.astype(np.float32),
     )
 
@@ -875,8 +968,9 @@ def _background_terms(embedder: Embedder, term_sets: list[set[str]], top: int = 
                 tf[0, j] += 1
     # Rescale background frequencies to this group's size so "A / f_t" keeps its meaning.
     scale = max(len(term_sets), 1) / max(embedder.n_fit_docs, 1)
-    return _rank_terms(tf, np.maximum(embedder.label_df * scale, tf[0]), embedder.label_terms,
-                       top)[0]
+    return _rank_terms(tf, np.maximum(embedder.label_df * scale, tf[0]), embedder.label_terms, top)[
+        0
+    ]
 
 
 def split_theme(
