@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "heard.backlog",
     "heard.feedback",
     "heard.support",
+    "heard.closure",
+    "heard.portal",
 ]
 
 MIDDLEWARE = [

@@ -113,7 +113,7 @@ SMOOTH_NEIGHBOURS = 10
 SMOOTH_ROUNDS = 2
 K_GRID_POINTS = 12
 K_SELECT_SAMPLE = 3_000  # tickets used to score each candidate k
-K_TOLERANCE = 0.03  # accept the smallest k whose silhouette is within 3% of the best
+K_TOLERANCE = 0.1  # accept the smallest k whose silhouette is within 10% of the best
 DEFAULT_MAX_THEMES = 200
 N_REPRESENTATIVES = 5
 LABEL_TERMS = 3
@@ -773,14 +773,23 @@ def mine_themes(
         # Large corpus: embed everything chunk by chunk, nearest centroid, and one more
         # centroid update from all members (the sample only fixed the starting point).
         sums = np.zeros_like(cent)
-        for start, z, _ in embedder.iter_transform(texts):
+
+        def nearest(rows: np.ndarray, z: np.ndarray) -> None:
             s = z @ cent.T
             lab = np.argmax(s, axis=1)
             ok = np.linalg.norm(z, axis=1) > 0
             lab[~ok] = -1
-            labels[start : start + len(z)] = lab
-            sims[start : start + len(z)] = np.where(ok, s[np.arange(len(z)), lab], 0.0)
+            labels[rows] = lab
+            sims[rows] = np.where(ok, s[np.arange(len(z)), lab], 0.0)
             np.add.at(sums, lab[ok], z[ok])
+
+        # The sample is already embedded; only the rest goes through the tokeniser.
+        nearest(sample, z_fit)
+        rest = np.setdiff1d(np.arange(n), sample, assume_unique=True)
+        rest_texts = [texts[i] for i in rest]
+        for start, z, _ in embedder.iter_transform(rest_texts):
+            nearest(rest[start : start + len(z)], z)
+        del rest_texts
         cent = _normalize_rows(sums)
         # Similarities to the updated centroids would need a second pass over the texts;
         # the ranking of representatives barely changes, so keep the first-pass ones.

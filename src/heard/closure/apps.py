@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClosureConfig(AppConfig):
+    name = "heard.closure"
+    label = "closure"
