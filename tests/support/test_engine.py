@@ -55,7 +55,7 @@ def corpus(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
 
 @pytest.fixture(scope="module")
 def small():
-    texts, truth = corpus(400)
+    texts, truth = corpus(300)
     ids = [1000 + i for i in range(len(texts))]
     return texts, truth, ids, engine.mine_themes(texts, ids)
 
@@ -118,11 +118,11 @@ def test_min_and_max_theme_size():
 
 
 def test_large_corpus_path_samples_then_assigns():
-    texts, truth = corpus(900, seed=5)
-    fit = engine.mine_themes(texts, fit_sample=300)
+    texts, truth = corpus(600, seed=5)
+    fit = engine.mine_themes(texts, fit_sample=200)
     assert normalized_mutual_info_score(truth, fit.labels) > 0.8
     assert (fit.labels >= 0).all()
-    assert fit.embedder.n_fit_docs == 300
+    assert fit.embedder.n_fit_docs == 200
 
 
 def test_match_themes_by_centroid():
@@ -154,7 +154,7 @@ def test_match_themes_by_members():
 
 def test_rerun_with_pinned_embedder_keeps_identities(small):
     texts, truth, ids, fit = small
-    more, _ = corpus(300, seed=9)
+    more, _ = corpus(200, seed=9)
     fit2 = engine.mine_themes(more, embedder=fit.embedder, random_state=1)
     m = engine.match_themes([(t.key, t.centroid) for t in fit.themes], fit2.centroids)
     assert len(m.mapping) >= min(len(fit.themes), len(fit2.themes)) - 1

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ClosureConfig(AppConfig):
     name = "heard.closure"
     label = "closure"
+    verbose_name = "Closure notes"
+
+    def ready(self):
+        from . import actions
+
+        actions.register_person_hooks()

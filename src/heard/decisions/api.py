@@ -1,3 +1,527 @@
-from ninja import Router
+"""API for decision records: /api/v1/decisions with nested options, evidence, participants
+(and their advice), comments, and the verbs decide, escalate and supersede; and
+/api/v1/escalation-forums.
+
+The workspace is ``?workspace=SLUG`` (or the caller's first); decisions are addressed by id
+within it, and lists take ``product=SLUG``. A decision answer carries its flags, the
+disclosures of its advisers, whether a compliance voice was heard, the edge-case segments
+without input and the plain-language check of the rationale.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Router, Schema, Status
+
+from heard.core.api import workspace_for
+from heard.core.pagination import paginate
+from heard.core.queries import get_product
+
+from . import actions, queries
+from .models import Decision, DecisionEvidence, EscalationForum
 
 router = Router(tags=["decisions"])
+
+
+# ---------------------------------------------------------------- schemas
+
+class FlagOut(Schema):
+    code: str
+    message: str
+
+
+class OptionOut(Schema):
+    id: int
+    title: str
+    value: str
+    cost: str
+    risk: str
+    notes: str
+
+
+class OptionIn(Schema):
+    title: str
+    value: str = ""
+    cost: str = ""
+    risk: str = ""
+    notes: str = ""
+
+
+class OptionPatch(Schema):
+    title: str | None = None
+    value: str | None = None
+    cost: str | None = None
+    risk: str | None = None
+    notes: str | None = None
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    target_id: int
+    label: str
+    stakeholder_id: int | None
+    note: str
+    added_at: datetime
+
+    @staticmethod
+    def resolve_target_id(obj: DecisionEvidence):
+        return obj.target.pk
+
+    @staticmethod
+    def resolve_label(obj: DecisionEvidence):
+        return str(obj.target)[:300]
+
+    @staticmethod
+    def resolve_stakeholder_id(obj: DecisionEvidence):
+        person = obj.stakeholder
+        return person.pk if person else None
+
+
+class EvidenceIn(Schema):
+    kind: str = Field(..., description="feedback, ticket or backlog_item.")
+    ref: str = Field(..., description="The item's id; for a ticket also its help-desk id, for a backlog item its key (e.g. INV-142).")
+    note: str = ""
+
+
+class ParticipantOut(Schema):
+    id: int
+    user_id: int | None
+    stakeholder_id: int | None
+    name: str
+    kind: str = Field(..., description="team_member or the stakeholder's kind.")
+    right: str
+    required: bool
+    advice: str
+    weighed_in_at: datetime | None
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.person_name
+
+    @staticmethod
+    def resolve_kind(obj):
+        return obj.stakeholder.kind if obj.stakeholder_id else "team_member"
+
+
+class ParticipantIn(Schema):
+    stakeholder: int | None = Field(None, description="A stakeholder id (or give user).")
+    user: str | int | None = Field(None, description="A team member's id or e-mail (or give stakeholder).")
+    right: str = Field("contributes", description="decides, advises, contributes or informed.")
+    required: bool = Field(False, description="Advisers only: the decision waits for their advice.")
+
+
+class ParticipantPatch(Schema):
+    right: str | None = None
+    required: bool | None = None
+
+
+class WeighInIn(Schema):
+    advice: str
+
+
+class DisclosureOut(Schema):
+    participant_id: int
+    stakeholder_id: int
+    name: str
+    kind: str
+    description: str
+    declared_at: datetime
+
+
+class ComplianceOut(Schema):
+    required: bool
+    heard: bool
+    voices: list[str]
+
+
+class SegmentOut(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class CommentOut(Schema):
+    id: int
+    author: str
+    author_user_id: int | None
+    author_stakeholder_id: int | None
+    body: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(obj):
+        return obj.author_name
+
+
+class CommentIn(Schema):
+    body: str
+    stakeholder: int | None = Field(None, description="When typing in a stakeholder's comment: their id.")
+
+
+class DecisionSummary(Schema):
+    id: int
+    product: str
+    question: str
+    status: str
+    due_date: date | None
+    confidential: bool
+    open_for_comment: bool
+    touches_compliance: bool
+    outcome_id: int | None
+    decided_at: datetime | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_product(obj):
+        return obj.product.slug
+
+
+class DecisionOut(DecisionSummary):
+    context: str
+    criteria: list[str]
+    tie_break: str
+    rationale: str
+    decided_by: str | None
+    supersedes_id: int | None
+    superseded_by: list[int]
+    forum_id: int | None
+    escalation_reason: str
+    escalated_at: datetime | None
+    escalation_deadline: date | None
+    options: list[OptionOut]
+    evidence: list[EvidenceOut]
+    participants: list[ParticipantOut]
+    flags: list[FlagOut]
+    disclosures: list[DisclosureOut]
+    compliance: ComplianceOut
+    edge_segments_unheard: list[SegmentOut]
+    rationale_check: dict | None
+
+    @staticmethod
+    def resolve_decided_by(obj):
+        return obj.decided_by.email if obj.decided_by_id else None
+
+
+class DecisionIn(Schema):
+    product: str = Field(..., description="Product slug.")
+    question: str
+    context: str = ""
+    criteria: list[str] = []
+    due_date: date | None = None
+    tie_break: str = Field("product_owner", description="product_owner, final_authority, customer_impact, lowest_risk or status_quo.")
+    confidential: bool = False
+    open_for_comment: bool = False
+    touches_compliance: bool = Field(False, description="Touches privacy, safety or legal duties.")
+    supersedes: int | None = Field(None, description="Id of the decision this one replaces (it is marked superseded).")
+
+
+class DecisionPatch(Schema):
+    question: str | None = None
+    context: str | None = None
+    criteria: list[str] | None = None
+    due_date: date | None = None
+    tie_break: str | None = None
+    confidential: bool | None = None
+    open_for_comment: bool | None = None
+    touches_compliance: bool | None = None
+
+
+class SupersedeIn(Schema):
+    question: str
+    context: str = ""
+    criteria: list[str] = []
+    due_date: date | None = None
+    tie_break: str = "product_owner"
+    confidential: bool = False
+    open_for_comment: bool = False
+    touches_compliance: bool = False
+
+
+class DecideIn(Schema):
+    outcome: int = Field(..., description="Id of the chosen option.")
+    rationale: str = Field(..., description="Why: “because …”.")
+
+
+class EscalateIn(Schema):
+    forum: int = Field(..., description="Id of an escalation forum of the workspace.")
+    reason: str
+
+
+class DecisionPage(Schema):
+    items: list[DecisionSummary]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+class ForumOut(Schema):
+    id: int
+    name: str
+    description: str
+    final_authority: str
+    members: list[str]
+    deadline_days: int
+    waiting: list[int] = Field(..., description="Ids of decisions escalated to the forum and not yet decided.")
+
+    @staticmethod
+    def resolve_final_authority(obj):
+        return obj.final_authority.email
+
+    @staticmethod
+    def resolve_members(obj):
+        return sorted(m.email for m in obj.members.all())
+
+    @staticmethod
+    def resolve_waiting(obj):
+        return list(obj.decisions.filter(status="escalated").values_list("pk", flat=True))
+
+
+class ForumIn(Schema):
+    name: str
+    description: str = ""
+    final_authority: str | int = Field(..., description="The team member (id or e-mail) who settles escalated decisions.")
+    members: list[str | int] = []
+    deadline_days: int = 10
+
+
+class ForumPatch(Schema):
+    name: str | None = None
+    description: str | None = None
+    final_authority: str | int | None = None
+    members: list[str | int] | None = None
+    deadline_days: int | None = None
+
+
+# ---------------------------------------------------------------- helpers
+
+def _given(payload: Schema) -> dict:
+    return payload.model_dump(exclude_unset=True)
+
+
+def _decision(request, decision_id: int, workspace: str | None) -> Decision:
+    return queries.decision_in_workspace(request.auth, workspace_for(request, workspace), decision_id)
+
+
+class _DecisionView:
+    """A decision with the computed parts of DecisionOut, without touching the model's
+    related managers (options, evidence, participants)."""
+
+    def __init__(self, decision: Decision, report: dict):
+        self._decision = decision
+        self.options = report["options"]
+        self.evidence = report["evidence"]
+        self.participants = report["participants"]
+        self.flags = [{"code": f.code, "message": f.message} for f in report["flags"]]
+        self.disclosures = [
+            {"participant_id": p.pk, "stakeholder_id": d.stakeholder_id, "name": p.person_name, "kind": d.kind, "description": d.description, "declared_at": d.declared_at}
+            for p, d in report["disclosures"]
+        ]
+        voice = report["compliance"]
+        self.compliance = {"required": voice.required, "heard": voice.heard, "voices": voice.voices}
+        self.edge_segments_unheard = report["missing_segments"]
+        self.rationale_check = report["rationale_check"].as_dict() if report["rationale_check"] else None
+        self.superseded_by = [d.pk for d in report["superseded_by"]]
+
+    def __getattr__(self, name):
+        return getattr(self._decision, name)
+
+
+def _out(request, decision: Decision) -> _DecisionView:
+    decision = queries.get_decision(request.auth, decision.product, decision.pk)
+    return _DecisionView(decision, queries.decision_report(request.auth, decision))
+
+
+# ---------------------------------------------------------------- decisions
+
+@router.get("/decisions", response=DecisionPage)
+def list_decisions(request, product: str, workspace: str | None = None, status: str = "", q: str = "", page: int = 1, per_page: int = 50):
+    """Decisions of a product, newest first; filter by ``status`` (open, decided, superseded, escalated) and text ``q``."""
+    ws = workspace_for(request, workspace)
+    product_obj = get_product(request.auth, ws, product)
+    result = paginate(queries.decisions(request.auth, product_obj, status=status, q=q), page, per_page)
+    return {"items": result.items, "total": result.total, "page": result.page, "pages": result.pages, "per_page": result.per_page}
+
+
+@router.post("/decisions", response={201: DecisionOut})
+def create_decision(request, payload: DecisionIn, workspace: str | None = None):
+    ws = workspace_for(request, workspace)
+    product = get_product(request.auth, ws, payload.product)
+    data = payload.model_dump()
+    data.pop("product")
+    decision = actions.create_decision(actor=request.auth, product=product, data=data)
+    return Status(201, _out(request, decision))
+
+
+@router.get("/decisions/{decision_id}", response=DecisionOut)
+def get_decision(request, decision_id: int, workspace: str | None = None):
+    return _out(request, _decision(request, decision_id, workspace))
+
+
+@router.patch("/decisions/{decision_id}", response=DecisionOut)
+def update_decision(request, decision_id: int, payload: DecisionPatch, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    actions.update_decision(actor=request.auth, decision=decision, data=_given(payload))
+    return _out(request, decision)
+
+
+@router.delete("/decisions/{decision_id}", response={204: None})
+def delete_decision(request, decision_id: int, workspace: str | None = None):
+    actions.delete_decision(actor=request.auth, decision=_decision(request, decision_id, workspace))
+    return Status(204, None)
+
+
+@router.post("/decisions/{decision_id}/decide", response=DecisionOut)
+def decide(request, decision_id: int, payload: DecideIn, workspace: str | None = None):
+    """Record the outcome. 409 while a required adviser has not weighed in or no one holds the right to decide."""
+    decision = _decision(request, decision_id, workspace)
+    actions.decide(actor=request.auth, decision=decision, outcome=payload.outcome, rationale=payload.rationale)
+    return _out(request, decision)
+
+
+@router.post("/decisions/{decision_id}/escalate", response=DecisionOut)
+def escalate(request, decision_id: int, payload: EscalateIn, workspace: str | None = None):
+    """Move the decision to an escalation forum; its final authority then decides."""
+    decision = _decision(request, decision_id, workspace)
+    actions.escalate(actor=request.auth, decision=decision, forum=payload.forum, reason=payload.reason)
+    return _out(request, decision)
+
+
+@router.post("/decisions/{decision_id}/supersede", response={201: DecisionOut})
+def supersede(request, decision_id: int, payload: SupersedeIn, workspace: str | None = None):
+    """Open a new decision that replaces this one; this one is marked superseded."""
+    decision = _decision(request, decision_id, workspace)
+    new = actions.supersede(actor=request.auth, decision=decision, data=payload.model_dump())
+    return Status(201, _out(request, new))
+
+
+# ---------------------------------------------------------------- options
+
+@router.get("/decisions/{decision_id}/options", response=list[OptionOut])
+def list_options(request, decision_id: int, workspace: str | None = None):
+    return queries.options(_decision(request, decision_id, workspace))
+
+
+@router.post("/decisions/{decision_id}/options", response={201: OptionOut})
+def add_option(request, decision_id: int, payload: OptionIn, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    return Status(201, actions.add_option(actor=request.auth, decision=decision, data=payload.model_dump()))
+
+
+@router.patch("/decisions/{decision_id}/options/{option_id}", response=OptionOut)
+def update_option(request, decision_id: int, option_id: int, payload: OptionPatch, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    return actions.update_option(actor=request.auth, option=queries.get_option(request.auth, decision, option_id), data=_given(payload))
+
+
+@router.delete("/decisions/{decision_id}/options/{option_id}", response={204: None})
+def remove_option(request, decision_id: int, option_id: int, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    actions.remove_option(actor=request.auth, option=queries.get_option(request.auth, decision, option_id))
+    return Status(204, None)
+
+
+# ---------------------------------------------------------------- evidence
+
+@router.get("/decisions/{decision_id}/evidence", response=list[EvidenceOut])
+def list_evidence(request, decision_id: int, workspace: str | None = None):
+    return queries.evidence(_decision(request, decision_id, workspace))
+
+
+@router.post("/decisions/{decision_id}/evidence", response={201: EvidenceOut})
+def add_evidence(request, decision_id: int, payload: EvidenceIn, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    return Status(201, actions.add_evidence(actor=request.auth, decision=decision, kind=payload.kind, ref=payload.ref, note=payload.note))
+
+
+@router.delete("/decisions/{decision_id}/evidence/{evidence_id}", response={204: None})
+def remove_evidence(request, decision_id: int, evidence_id: int, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    actions.remove_evidence(actor=request.auth, evidence=queries.get_evidence(request.auth, decision, evidence_id))
+    return Status(204, None)
+
+
+# ---------------------------------------------------------------- participants
+
+@router.get("/decisions/{decision_id}/participants", response=list[ParticipantOut])
+def list_participants(request, decision_id: int, workspace: str | None = None):
+    return queries.participants(_decision(request, decision_id, workspace))
+
+
+@router.post("/decisions/{decision_id}/participants", response={201: ParticipantOut})
+def add_participant(request, decision_id: int, payload: ParticipantIn, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    return Status(201, actions.add_participant(actor=request.auth, decision=decision, stakeholder=payload.stakeholder, user=payload.user, right=payload.right, required=payload.required))
+
+
+@router.patch("/decisions/{decision_id}/participants/{participant_id}", response=ParticipantOut)
+def update_participant(request, decision_id: int, participant_id: int, payload: ParticipantPatch, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    participant = queries.get_participant(request.auth, decision, participant_id)
+    return actions.update_participant(actor=request.auth, participant=participant, right=payload.right, required=payload.required)
+
+
+@router.delete("/decisions/{decision_id}/participants/{participant_id}", response={204: None})
+def remove_participant(request, decision_id: int, participant_id: int, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    actions.remove_participant(actor=request.auth, participant=queries.get_participant(request.auth, decision, participant_id))
+    return Status(204, None)
+
+
+@router.post("/decisions/{decision_id}/participants/{participant_id}/weigh-in", response=ParticipantOut)
+def weigh_in(request, decision_id: int, participant_id: int, payload: WeighInIn, workspace: str | None = None):
+    """Record the participant's advice (your own, or typed in for a stakeholder)."""
+    decision = _decision(request, decision_id, workspace)
+    participant = queries.get_participant(request.auth, decision, participant_id)
+    return actions.weigh_in(actor=request.auth, participant=participant, advice=payload.advice)
+
+
+# ---------------------------------------------------------------- comments
+
+@router.get("/decisions/{decision_id}/comments", response=list[CommentOut])
+def list_comments(request, decision_id: int, workspace: str | None = None):
+    return list(queries.comments(request.auth, _decision(request, decision_id, workspace)))
+
+
+@router.post("/decisions/{decision_id}/comments", response={201: CommentOut})
+def add_comment(request, decision_id: int, payload: CommentIn, workspace: str | None = None):
+    decision = _decision(request, decision_id, workspace)
+    return Status(201, actions.add_comment(actor=request.auth, decision=decision, stakeholder=payload.stakeholder, body=payload.body))
+
+
+# ---------------------------------------------------------------- escalation forums
+
+def _forum(request, forum_id: int, workspace: str | None) -> EscalationForum:
+    return queries.get_forum(request.auth, workspace_for(request, workspace), forum_id)
+
+
+@router.get("/escalation-forums", response=list[ForumOut])
+def list_forums(request, workspace: str | None = None):
+    return list(queries.forums(request.auth, workspace_for(request, workspace)))
+
+
+@router.post("/escalation-forums", response={201: ForumOut})
+def create_forum(request, payload: ForumIn, workspace: str | None = None):
+    ws = workspace_for(request, workspace)
+    forum = actions.create_forum(actor=request.auth, workspace=ws, data=payload.model_dump())
+    return Status(201, queries.get_forum(request.auth, ws, forum.pk))
+
+
+@router.get("/escalation-forums/{forum_id}", response=ForumOut)
+def get_forum(request, forum_id: int, workspace: str | None = None):
+    return _forum(request, forum_id, workspace)
+
+
+@router.patch("/escalation-forums/{forum_id}", response=ForumOut)
+def update_forum(request, forum_id: int, payload: ForumPatch, workspace: str | None = None):
+    forum = _forum(request, forum_id, workspace)
+    actions.update_forum(actor=request.auth, forum=forum, data=_given(payload))
+    return queries.get_forum(request.auth, forum.workspace, forum.pk)
+
+
+@router.delete("/escalation-forums/{forum_id}", response={204: None})
+def delete_forum(request, forum_id: int, workspace: str | None = None):
+    actions.delete_forum(actor=request.auth, forum=_forum(request, forum_id, workspace))
+    return Status(204, None)

@@ -899,9 +899,9 @@ def match_themes_by_members(
 ) -> ThemeMatch:
     """One-to-one matching by member overlap (Jaccard of ticket id sets).
 
-    Independent of the embedding space, so it works across re-fitted embedders. Only
-    tickets present in both runs matter for a fair score: pass ids from both runs as-is,
-    new tickets simply lower the Jaccard a little."""
+    Independent of the embedding space, so it works across re-fitted embedders. Tickets
+    that exist in only one run (new or deleted) just lower the Jaccard a little; a ticket
+    is assumed to belong to one current theme (as `ThemeFit.members()` gives)."""
     keys = list(previous)
     prev_sets = [set(_py(v) for v in previous[k]) for k in keys]
     cur_sets = [set(_py(v) for v in c) for c in current]

@@ -1,0 +1,692 @@
+"""Every change to decision records: decisions, options, evidence, participants and their
+advice, deciding, escalating, superseding, escalation forums and comments.
+
+Each function is atomic, checks the actor's role, writes one audit event and raises
+HeardError / HeardValidationErrors (field errors; nothing is saved) for bad input. Values
+arrive as plain strings, numbers, ids or objects, the same from pages, the API and the CLI.
+A decided or superseded decision is a record: change it by superseding it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from heard.core import audit, permissions
+from heard.core.errors import HeardError, HeardValidationErrors
+from heard.core.models import Membership, Product, Workspace
+from heard.stakeholders.models import Stakeholder
+
+from .models import (
+    EVIDENCE_FIELDS,
+    Decision,
+    DecisionComment,
+    DecisionEvidence,
+    DecisionOption,
+    DecisionParticipant,
+    DecisionRight,
+    DecisionStatus,
+    EscalationForum,
+    EvidenceKind,
+    TieBreak,
+)
+
+DECISION_FIELDS = ("question", "context", "criteria", "due_date", "tie_break", "confidential", "open_for_comment", "touches_compliance", "supersedes")
+OPTION_FIELDS = ("title", "value", "cost", "risk", "notes")
+FORUM_FIELDS = ("name", "description", "members", "final_authority", "deadline_days")
+
+
+# ---------------------------------------------------------------- cleaning helpers
+
+def _attempt(errors: dict, cleaned: dict, field: str, fn) -> None:
+    try:
+        cleaned[field] = fn()
+    except HeardError as exc:
+        errors[exc.field or field] = exc.message
+
+
+def _required(raw: Any, field: str, label: str, max_length: int) -> str:
+    text = str(raw or "").strip()
+    if not text:
+        raise HeardError("invalid", f"{label} is required.", field)
+    if len(text) > max_length:
+        raise HeardError("invalid", f"{label} must be at most {max_length} characters.", field)
+    return text
+
+
+def _text(raw: Any) -> str:
+    return str(raw or "").strip()
+
+
+def _choice(raw: Any, choices, field: str, label: str) -> str:
+    text = _text(raw)
+    for value, display in choices.choices:
+        if text.lower() in (value, display.lower(), value.replace("_", " ")):
+            return value
+    raise HeardError("invalid", f"Unknown {label} “{text}”; choose one of: {', '.join(choices.values)}.", field)
+
+
+def _flag(raw: Any) -> bool:
+    if isinstance(raw, str):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return bool(raw)
+
+
+def _date(raw: Any, field: str) -> date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise HeardError("invalid", f"“{raw}” is not a date; use e.g. 2026-03-05.", field) from None
+
+
+def _criteria(raw: Any) -> list[str]:
+    if raw in (None, ""):
+        return []
+    items = raw if isinstance(raw, list | tuple) else str(raw).splitlines()
+    cleaned = [str(i).strip().lstrip("-•* ").strip() for i in items]
+    cleaned = [c for c in cleaned if c]
+    if any(len(c) > 300 for c in cleaned):
+        raise HeardError("invalid", "Each criterion must be at most 300 characters.", "criteria")
+    return cleaned
+
+
+def _pk(ref: Any) -> int | None:
+    text = str(getattr(ref, "pk", ref) or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def stakeholder_in(workspace: Workspace, ref: Any, field: str = "stakeholder") -> Stakeholder:
+    pk = _pk(ref)
+    stakeholder = Stakeholder.objects.filter(pk=pk, workspace=workspace).first() if pk else None
+    if stakeholder is None:
+        raise HeardError("invalid", f"No stakeholder #{getattr(ref, 'pk', ref)} in this workspace.", field)
+    if stakeholder.is_erased:
+        raise HeardError("invalid", "This stakeholder was erased and cannot take part.", field)
+    return stakeholder
+
+
+def member_in(workspace: Workspace, ref: Any, field: str = "user"):
+    text = str(getattr(ref, "pk", ref) or "").strip()
+    qs = Membership.objects.select_related("user").filter(workspace=workspace)
+    membership = qs.filter(user_id=int(text)).first() if text.isdigit() else qs.filter(user__email__iexact=text).first()
+    if membership is None:
+        raise HeardError("invalid", f"“{text}” is not a member of this workspace.", field)
+    return membership.user
+
+
+def _workspace(decision: Decision) -> Workspace:
+    return decision.product.workspace
+
+
+def _still_open(decision: Decision) -> None:
+    if not decision.is_open:
+        raise HeardError("conflict", f"This decision is {decision.get_status_display().lower()}; it is kept as a record. Supersede it to change it.")
+
+
+def _touch_heard(stakeholder: Stakeholder | None, when) -> None:
+    """Keep the stakeholder's ``last_heard_at`` rollup current."""
+    if stakeholder is None:
+        return
+    Stakeholder.objects.filter(pk=stakeholder.pk).filter(Q(last_heard_at__isnull=True) | Q(last_heard_at__lt=when)).update(last_heard_at=when)
+
+
+def _snapshot(decision: Decision) -> dict:
+    data = audit.snapshot(decision)
+    data.pop("updated_at", None)
+    return data
+
+
+# ---------------------------------------------------------------- decisions
+
+def clean_decision(product: Product, data: dict, *, instance: Decision | None = None) -> dict:
+    """Check the given decision fields (see DECISION_FIELDS); raise HeardValidationErrors."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    unknown = set(data) - set(DECISION_FIELDS)
+    if unknown:
+        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
+    if "question" in data or instance is None:
+        _attempt(errors, cleaned, "question", lambda: _required(data.get("question"), "question", "Question", 300))
+    if "context" in data:
+        cleaned["context"] = _text(data.get("context"))
+    if "criteria" in data:
+        _attempt(errors, cleaned, "criteria", lambda: _criteria(data.get("criteria")))
+    if "due_date" in data:
+        _attempt(errors, cleaned, "due_date", lambda: _date(data.get("due_date"), "due_date"))
+    if "tie_break" in data:
+        _attempt(errors, cleaned, "tie_break", lambda: _choice(data.get("tie_break") or TieBreak.PRODUCT_OWNER, TieBreak, "tie_break", "tie-break rule"))
+    for field in ("confidential", "open_for_comment", "touches_compliance"):
+        if field in data:
+            cleaned[field] = _flag(data.get(field))
+    if "supersedes" in data and data.get("supersedes") not in (None, ""):
+        def _supersedes():
+            pk = _pk(data["supersedes"])
+            old = Decision.objects.filter(pk=pk, product=product).first() if pk else None
+            if old is None:
+                raise HeardError("invalid", f"No decision #{data['supersedes']} in this product to supersede.", "supersedes")
+            if instance is not None and old.pk == instance.pk:
+                raise HeardError("invalid", "A decision cannot supersede itself.", "supersedes")
+            if old.status == DecisionStatus.SUPERSEDED:
+                raise HeardError("invalid", f"“{old}” was already superseded.", "supersedes")
+            return old
+        _attempt(errors, cleaned, "supersedes", _supersedes)
+    if cleaned.get("confidential") and cleaned.get("open_for_comment"):
+        errors.setdefault("open_for_comment", "A confidential decision cannot be open for comment by stakeholders.")
+    if errors:
+        raise HeardValidationErrors(errors)
+    return cleaned
+
+
+def _mark_superseded(actor, old: Decision, new: Decision) -> None:
+    before = _snapshot(old)
+    old.status = DecisionStatus.SUPERSEDED
+    old.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, workspace=_workspace(old), verb="decision.superseded", target=old, before=before, after=_snapshot(old) | {"superseded_by": new.pk})
+
+
+@transaction.atomic
+def create_decision(*, actor, product: Product, data: dict) -> Decision:
+    """Open a decision. With ``supersedes`` the old decision is marked superseded."""
+    workspace = product.workspace
+    permissions.require(actor, workspace, "decisions.edit")
+    cleaned = clean_decision(product, data)
+    decision = Decision.objects.create(product=product, created_by=actor if getattr(actor, "is_authenticated", False) else None, **cleaned)
+    audit.record(actor=actor, workspace=workspace, verb="decision.created", target=decision, after=_snapshot(decision))
+    if decision.supersedes_id:
+        _mark_superseded(actor, decision.supersedes, decision)
+    return decision
+
+
+@transaction.atomic
+def update_decision(*, actor, decision: Decision, data: dict) -> Decision:
+    """Change the given fields of an open (or escalated) decision."""
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    merged = {f: getattr(decision, f) for f in ("confidential", "open_for_comment")} | {k: v for k, v in data.items() if k in ("confidential", "open_for_comment")}
+    cleaned = clean_decision(decision.product, data | {k: merged[k] for k in ("confidential", "open_for_comment")}, instance=decision)
+    before = _snapshot(decision)
+    old_supersedes = decision.supersedes_id
+    for field, value in cleaned.items():
+        setattr(decision, field, value)
+    if _snapshot(decision) != before:
+        decision.save()
+        audit.record(actor=actor, workspace=workspace, verb="decision.updated", target=decision, before=before, after=_snapshot(decision))
+        if decision.supersedes_id and decision.supersedes_id != old_supersedes:
+            _mark_superseded(actor, decision.supersedes, decision)
+    return decision
+
+
+@transaction.atomic
+def delete_decision(*, actor, decision: Decision) -> None:
+    """Delete an open decision that was opened by mistake. Decided ones stay on record."""
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    if decision.status in (DecisionStatus.DECIDED, DecisionStatus.SUPERSEDED):
+        raise HeardError("conflict", "A decided or superseded decision is kept on record and cannot be deleted.")
+    audit.record(actor=actor, workspace=workspace, verb="decision.deleted", target=decision, before=_snapshot(decision))
+    decision.delete()
+
+
+@transaction.atomic
+def supersede(*, actor, decision: Decision, data: dict) -> Decision:
+    """Open a new decision that replaces ``decision`` (which is marked superseded)."""
+    if decision.status == DecisionStatus.SUPERSEDED:
+        raise HeardError("conflict", "This decision was already superseded.")
+    return create_decision(actor=actor, product=decision.product, data={**data, "supersedes": decision.pk})
+
+
+# ---------------------------------------------------------------- options
+
+def _clean_option(data: dict, partial: bool) -> dict:
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    unknown = set(data) - set(OPTION_FIELDS)
+    if unknown:
+        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
+    if "title" in data or not partial:
+        _attempt(errors, cleaned, "title", lambda: _required(data.get("title"), "title", "Title", 200))
+    for field in ("value", "cost", "risk", "notes"):
+        if field in data:
+            cleaned[field] = _text(data.get(field))
+    if errors:
+        raise HeardValidationErrors(errors)
+    return cleaned
+
+
+@transaction.atomic
+def add_option(*, actor, decision: Decision, data: dict) -> DecisionOption:
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    cleaned = _clean_option(data, partial=False)
+    position = decision.options.count()
+    option = DecisionOption.objects.create(decision=decision, position=position, **cleaned)
+    audit.record(actor=actor, workspace=workspace, verb="decision_option.added", target=option, after=audit.snapshot(option))
+    return option
+
+
+@transaction.atomic
+def update_option(*, actor, option: DecisionOption, data: dict) -> DecisionOption:
+    decision = option.decision
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    cleaned = _clean_option(data, partial=True)
+    before = audit.snapshot(option)
+    for field, value in cleaned.items():
+        setattr(option, field, value)
+    option.save()
+    audit.record(actor=actor, workspace=workspace, verb="decision_option.updated", target=option, before=before, after=audit.snapshot(option))
+    return option
+
+
+@transaction.atomic
+def remove_option(*, actor, option: DecisionOption) -> None:
+    decision = option.decision
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    audit.record(actor=actor, workspace=workspace, verb="decision_option.removed", target=option, before=audit.snapshot(option))
+    option.delete()
+
+
+# ---------------------------------------------------------------- evidence
+
+def find_evidence_target(product: Product, kind: str, ref: Any):
+    """The feedback item, ticket or backlog item ``ref`` names in ``product``.
+
+    ``ref`` is an id, or a ticket's help-desk id, or a backlog item's key (e.g. INV-142).
+    """
+    from heard.backlog.models import BacklogItem
+    from heard.feedback.models import Feedback
+    from heard.support.models import Ticket
+
+    text = str(getattr(ref, "pk", ref) or "").strip().lstrip("#")
+    if not text:
+        raise HeardError("invalid", "Say which item: its number (or a ticket's help-desk id, or a backlog key).", "ref")
+    found = None
+    if kind == EvidenceKind.FEEDBACK:
+        found = Feedback.objects.filter(product=product, pk=int(text)).first() if text.isdigit() else None
+    elif kind == EvidenceKind.TICKET:
+        qs = Ticket.objects.filter(product=product)
+        found = qs.filter(external_id__iexact=text).first() or (qs.filter(pk=int(text)).first() if text.isdigit() else None)
+    elif kind == EvidenceKind.BACKLOG_ITEM:
+        qs = BacklogItem.objects.filter(product=product)
+        found = qs.filter(external_key__iexact=text).first() or (qs.filter(pk=int(text)).first() if text.isdigit() else None)
+    if found is None:
+        label = dict(EvidenceKind.choices)[kind].lower()
+        raise HeardError("invalid", f"No {label} “{text}” in {product.name}.", "ref")
+    return found
+
+
+@transaction.atomic
+def add_evidence(*, actor, decision: Decision, kind: str, ref: Any, note: str = "") -> DecisionEvidence:
+    """Link a feedback item, ticket or backlog item of the decision's product as evidence."""
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    _attempt(errors, cleaned, "kind", lambda: _choice(kind, EvidenceKind, "kind", "kind of evidence"))
+    if "kind" in cleaned:
+        _attempt(errors, cleaned, "ref", lambda: find_evidence_target(decision.product, cleaned["kind"], ref))
+    if not errors:
+        field = EVIDENCE_FIELDS[cleaned["kind"]]
+        if decision.evidence.filter(**{field: cleaned["ref"]}).exists():
+            errors["ref"] = f"“{cleaned['ref']}” is already linked as evidence."
+    if errors:
+        raise HeardValidationErrors(errors)
+    evidence = DecisionEvidence.objects.create(
+        decision=decision, kind=cleaned["kind"], note=_text(note), **{EVIDENCE_FIELDS[cleaned["kind"]]: cleaned["ref"]},
+        added_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor=actor, workspace=workspace, verb="decision_evidence.added", target=evidence, after=audit.snapshot(evidence))
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(*, actor, evidence: DecisionEvidence) -> None:
+    decision = evidence.decision
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    audit.record(actor=actor, workspace=workspace, verb="decision_evidence.removed", target=evidence, before=audit.snapshot(evidence))
+    evidence.delete()
+
+
+# ---------------------------------------------------------------- participants and advice
+
+@transaction.atomic
+def add_participant(*, actor, decision: Decision, stakeholder: Any = None, user: Any = None, right: str = DecisionRight.CONTRIBUTES, required: Any = False) -> DecisionParticipant:
+    """Give a stakeholder (id) or a team member (id or e-mail) a decision right.
+
+    ``required`` only applies to advisers: the decision then waits for their advice.
+    """
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    given_stakeholder, given_user = stakeholder not in (None, ""), user not in (None, "")
+    if given_stakeholder == given_user:
+        errors["stakeholder"] = "Choose either a stakeholder or a team member."
+    elif given_stakeholder:
+        _attempt(errors, cleaned, "stakeholder", lambda: stakeholder_in(workspace, stakeholder))
+    else:
+        _attempt(errors, cleaned, "user", lambda: member_in(workspace, user))
+    _attempt(errors, cleaned, "right", lambda: _choice(right or DecisionRight.CONTRIBUTES, DecisionRight, "right", "decision right"))
+    cleaned["required"] = _flag(required)
+    if cleaned["required"] and cleaned.get("right") not in (None, DecisionRight.ADVISES):
+        errors.setdefault("required", "Only advisers can be required to weigh in.")
+    if not errors:
+        field = "stakeholder" if "stakeholder" in cleaned else "user"
+        person = cleaned[field]
+        if decision.participants.filter(**{field: person}).exists():
+            errors[field] = f"{getattr(person, 'display_name', person)} already takes part in this decision."
+    if errors:
+        raise HeardValidationErrors(errors)
+    participant = DecisionParticipant.objects.create(decision=decision, **cleaned)
+    audit.record(actor=actor, workspace=workspace, verb="decision_participant.added", target=participant, after=audit.snapshot(participant))
+    return participant
+
+
+@transaction.atomic
+def update_participant(*, actor, participant: DecisionParticipant, right: str | None = None, required: Any = None) -> DecisionParticipant:
+    decision = participant.decision
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    if right is not None:
+        _attempt(errors, cleaned, "right", lambda: _choice(right, DecisionRight, "right", "decision right"))
+    new_right = cleaned.get("right", participant.right)
+    new_required = _flag(required) if required is not None else (participant.required and new_right == DecisionRight.ADVISES)
+    if new_required and new_right != DecisionRight.ADVISES:
+        errors.setdefault("required", "Only advisers can be required to weigh in.")
+    if errors:
+        raise HeardValidationErrors(errors)
+    before = audit.snapshot(participant)
+    participant.right, participant.required = new_right, new_required
+    participant.save()
+    audit.record(actor=actor, workspace=workspace, verb="decision_participant.updated", target=participant, before=before, after=audit.snapshot(participant))
+    return participant
+
+
+@transaction.atomic
+def remove_participant(*, actor, participant: DecisionParticipant) -> None:
+    decision = participant.decision
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    audit.record(actor=actor, workspace=workspace, verb="decision_participant.removed", target=participant, before=audit.snapshot(participant))
+    participant.delete()
+
+
+@transaction.atomic
+def weigh_in(*, actor, participant: DecisionParticipant, advice: str) -> DecisionParticipant:
+    """Record a participant's advice. A team member weighs in for themselves; someone who
+    may edit decisions can type in a stakeholder's (or a colleague's) advice."""
+    decision = participant.decision
+    workspace = _workspace(decision)
+    own = actor is not None and participant.user_id is not None and participant.user_id == getattr(actor, "pk", None)
+    if own:
+        permissions.require(actor, workspace, "workspace.view")
+    else:
+        permissions.require(actor, workspace, "decisions.edit")
+    _still_open(decision)
+    text = _required(advice, "advice", "Advice", 10_000)
+    before = audit.snapshot(participant)
+    participant.advice = text
+    participant.weighed_in_at = timezone.now()
+    participant.save(update_fields=["advice", "weighed_in_at"])
+    _touch_heard(participant.stakeholder, participant.weighed_in_at)
+    audit.record(actor=actor, workspace=workspace, verb="decision_participant.weighed_in", target=participant, before=before, after=audit.snapshot(participant))
+    return participant
+
+
+# ---------------------------------------------------------------- deciding
+
+def missing_advisers(decision: Decision) -> list[DecisionParticipant]:
+    return [p for p in decision.participants.select_related("user", "stakeholder") if p.right == DecisionRight.ADVISES and p.required and not p.has_weighed_in]
+
+
+def _may_decide(actor, decision: Decision) -> None:
+    """Who may record the outcome: the forum's final authority for an escalated decision;
+    otherwise someone whose role holds ``decisions.decide``, and only when the decision names
+    someone with the right to decide."""
+    workspace = _workspace(decision)
+    if decision.status == DecisionStatus.ESCALATED and decision.forum_id:
+        if actor is None:
+            return
+        permissions.require(actor, workspace, "workspace.view")
+        if decision.forum.final_authority_id != actor.pk:
+            raise HeardError("forbidden", f"This decision was escalated to {decision.forum.name}; only its final authority, {decision.forum.final_authority.display_name}, can decide it.")
+        return
+    permissions.require(actor, workspace, "decisions.decide")
+    if not decision.participants.filter(right=DecisionRight.DECIDES).exists():
+        raise HeardError("conflict", "No one holds the right to decide this decision. Add a participant who decides (or escalate it to a forum) first.", "participants")
+
+
+@transaction.atomic
+def decide(*, actor, decision: Decision, outcome: Any, rationale: str) -> Decision:
+    """Record the outcome: the chosen option and the rationale ("because …").
+
+    Refused while a required adviser has not weighed in, when no one holds the right to
+    decide, and (for an escalated decision) for anyone but the forum's final authority.
+    """
+    workspace = _workspace(decision)
+    _still_open(decision)
+    _may_decide(actor, decision)
+    waiting = missing_advisers(decision)
+    if waiting:
+        names = ", ".join(p.person_name for p in waiting)
+        raise HeardError("conflict", f"Required advice is missing: {names} {'has' if len(waiting) == 1 else 'have'} not weighed in yet.", "participants")
+    errors: dict[str, str] = {}
+    pk = _pk(outcome)
+    option = decision.options.filter(pk=pk).first() if pk else None
+    if option is None:
+        errors["outcome"] = "Choose one of this decision's options as the outcome." if decision.options.exists() else "Add the options first, then choose one as the outcome."
+    text = _text(rationale)
+    if not text:
+        errors["rationale"] = "Say why: the rationale (“because …”) is required."
+    if errors:
+        raise HeardValidationErrors(errors)
+    before = _snapshot(decision)
+    decision.outcome = option
+    decision.rationale = text
+    decision.status = DecisionStatus.DECIDED
+    decision.decided_at = timezone.now()
+    decision.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    decision.save()
+    audit.record(actor=actor, workspace=workspace, verb="decision.decided", target=decision, before=before, after=_snapshot(decision))
+    return decision
+
+
+@transaction.atomic
+def escalate(*, actor, decision: Decision, forum: Any, reason: str) -> Decision:
+    """Move an open decision to an escalation forum, recording why; its deadline follows
+    from the forum's ``deadline_days``."""
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "decisions.edit")
+    if decision.status != DecisionStatus.OPEN:
+        raise HeardError("conflict", f"Only an open decision can be escalated; this one is {decision.get_status_display().lower()}.")
+    errors: dict[str, str] = {}
+    pk = _pk(forum)
+    forum_obj = EscalationForum.objects.filter(pk=pk, workspace=workspace).select_related("final_authority").first() if pk else None
+    if forum_obj is None:
+        errors["forum"] = "Choose an escalation forum of this workspace."
+    if not _text(reason):
+        errors["reason"] = "Say why the decision is escalated."
+    if errors:
+        raise HeardValidationErrors(errors)
+    before = _snapshot(decision)
+    now = timezone.now()
+    decision.status = DecisionStatus.ESCALATED
+    decision.forum = forum_obj
+    decision.escalation_reason = _text(reason)
+    decision.escalated_at = now
+    decision.escalation_deadline = timezone.localdate(now) + timedelta(days=forum_obj.deadline_days)
+    decision.save()
+    audit.record(actor=actor, workspace=workspace, verb="decision.escalated", target=decision, before=before, after=_snapshot(decision))
+    return decision
+
+
+# ---------------------------------------------------------------- escalation forums
+
+def _clean_forum(workspace: Workspace, data: dict, instance: EscalationForum | None = None) -> dict:
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    unknown = set(data) - set(FORUM_FIELDS)
+    if unknown:
+        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
+    if "name" in data or instance is None:
+        def _name():
+            name = _required(data.get("name"), "name", "Name", 200)
+            clash = workspace.escalation_forums.filter(name__iexact=name)
+            if instance is not None:
+                clash = clash.exclude(pk=instance.pk)
+            if clash.exists():
+                raise HeardError("invalid", f"A forum called “{name}” already exists.", "name")
+            return name
+        _attempt(errors, cleaned, "name", _name)
+    if "description" in data:
+        cleaned["description"] = _text(data.get("description"))
+    if "final_authority" in data or instance is None:
+        def _authority():
+            if data.get("final_authority") in (None, ""):
+                raise HeardError("invalid", "Name the final authority: the team member who settles escalated decisions.", "final_authority")
+            return member_in(workspace, data.get("final_authority"), "final_authority")
+        _attempt(errors, cleaned, "final_authority", _authority)
+    if "members" in data:
+        def _members():
+            raw = data.get("members") or []
+            refs = raw if isinstance(raw, list | tuple) else [r for r in str(raw).replace(";", ",").split(",") if r.strip()]
+            return [member_in(workspace, r, "members") for r in refs]
+        _attempt(errors, cleaned, "members", _members)
+    if "deadline_days" in data or instance is None:
+        def _days():
+            raw = data.get("deadline_days", 10)
+            try:
+                days = int(str(raw).strip())
+            except (TypeError, ValueError):
+                raise HeardError("invalid", "Deadline must be a whole number of days.", "deadline_days") from None
+            if not 1 <= days <= 365:
+                raise HeardError("invalid", f"Deadline must be from 1 to 365 days, not {days}.", "deadline_days")
+            return days
+        _attempt(errors, cleaned, "deadline_days", _days)
+    if errors:
+        raise HeardValidationErrors(errors)
+    return cleaned
+
+
+def _forum_snapshot(forum: EscalationForum) -> dict:
+    return audit.snapshot(forum) | {"members": sorted(forum.members.values_list("pk", flat=True))}
+
+
+@transaction.atomic
+def create_forum(*, actor, workspace: Workspace, data: dict) -> EscalationForum:
+    """An escalation forum: name, members, the final authority and a deadline in days."""
+    permissions.require(actor, workspace, "decisions.decide")
+    cleaned = _clean_forum(workspace, data)
+    members = cleaned.pop("members", [])
+    forum = EscalationForum.objects.create(workspace=workspace, **cleaned)
+    forum.members.set(set(members) | {forum.final_authority})
+    audit.record(actor=actor, workspace=workspace, verb="escalation_forum.created", target=forum, after=_forum_snapshot(forum))
+    return forum
+
+
+@transaction.atomic
+def update_forum(*, actor, forum: EscalationForum, data: dict) -> EscalationForum:
+    workspace = forum.workspace
+    permissions.require(actor, workspace, "decisions.decide")
+    cleaned = _clean_forum(workspace, data, forum)
+    before = _forum_snapshot(forum)
+    members = cleaned.pop("members", None)
+    for field, value in cleaned.items():
+        setattr(forum, field, value)
+    forum.save()
+    if members is not None:
+        forum.members.set(set(members) | {forum.final_authority})
+    else:
+        forum.members.add(forum.final_authority)
+    audit.record(actor=actor, workspace=workspace, verb="escalation_forum.updated", target=forum, before=before, after=_forum_snapshot(forum))
+    return forum
+
+
+@transaction.atomic
+def delete_forum(*, actor, forum: EscalationForum) -> None:
+    workspace = forum.workspace
+    permissions.require(actor, workspace, "decisions.decide")
+    if forum.decisions.filter(status=DecisionStatus.ESCALATED).exists():
+        raise HeardError("conflict", "Decisions are waiting in this forum; decide them before deleting it.")
+    audit.record(actor=actor, workspace=workspace, verb="escalation_forum.deleted", target=forum, before=_forum_snapshot(forum))
+    forum.delete()
+
+
+# ---------------------------------------------------------------- comments
+
+@transaction.atomic
+def add_comment(*, actor=None, decision: Decision, stakeholder: Any = None, body: str) -> DecisionComment:
+    """Written input on a decision.
+
+    A team member comments as themselves. With ``stakeholder`` the comment is the
+    stakeholder's: typed in by a team member (``actor``) or sent from the portal
+    (``actor=None``), which only offers decisions open for comment. A stakeholder's comment
+    counts as hearing from them.
+    """
+    workspace = _workspace(decision)
+    permissions.require(actor, workspace, "feedback.record")
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    _attempt(errors, cleaned, "body", lambda: _required(body, "body", "Comment", 10_000))
+    if stakeholder not in (None, ""):
+        _attempt(errors, cleaned, "stakeholder", lambda: stakeholder_in(workspace, stakeholder))
+    if errors:
+        raise HeardValidationErrors(errors)
+    team_member = actor if getattr(actor, "is_authenticated", False) else None
+    author = cleaned.get("stakeholder")
+    if author is None and team_member is None:
+        raise HeardError("invalid", "A comment needs an author: a team member or a stakeholder.", "stakeholder")
+    if author is not None and team_member is None:
+        # From the portal: only where the team invited comments.
+        if not (decision.open_for_comment and not decision.confidential and decision.is_open):
+            raise HeardError("not_found", "Decision was not found.")
+    comment = DecisionComment.objects.create(
+        decision=decision, body=cleaned["body"], author_stakeholder=author,
+        author_user=None if author else team_member, recorded_by=team_member if author else None,
+    )
+    _touch_heard(author, comment.created_at)
+    audit.record(actor=actor, workspace=workspace, verb="decision_comment.added", target=comment, after=audit.snapshot(comment))
+    return comment
+
+
+# ---------------------------------------------------------------- personal data
+
+def _erase_person(stakeholder: Stakeholder) -> int:
+    """Blank what the person wrote on decisions; their participation and rights stay."""
+    changed = DecisionComment.objects.filter(author_stakeholder=stakeholder).update(body="(erased)")
+    changed += DecisionParticipant.objects.filter(stakeholder=stakeholder).exclude(advice="").update(advice="(erased)")
+    return changed
+
+
+def _export_person(stakeholder: Stakeholder):
+    return "decisions", {
+        "participations": [
+            {"decision": p.decision.question, "right": p.right, "required": p.required, "advice": p.advice, "weighed_in_at": p.weighed_in_at}
+            for p in DecisionParticipant.objects.filter(stakeholder=stakeholder).select_related("decision")
+        ],
+        "comments": [
+            {"decision": c.decision.question, "body": c.body, "created_at": c.created_at}
+            for c in DecisionComment.objects.filter(author_stakeholder=stakeholder).select_related("decision")
+        ],
+    }
