@@ -56,3 +56,25 @@ def record(*, actor, workspace, verb: str, target: models.Model, before=None, af
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
     )
+
+
+def save_changes(*, actor, workspace, target: models.Model, changes: dict, verb: str) -> bool:
+    """Apply ``changes`` (field -> value) to ``target``, save and audit before/after.
+
+    Saves and writes the event only when something really changed; returns whether it did.
+    """
+    before = snapshot(target)
+    for field, value in changes.items():
+        setattr(target, field, value)
+    after = snapshot(target)
+    if after == before:
+        return False
+    target.save()
+    record(actor=actor, workspace=workspace, verb=verb, target=target, before=before, after=snapshot(target))
+    return True
+
+
+def delete_with_event(*, actor, workspace, target: models.Model, verb: str) -> None:
+    """Delete ``target`` after recording what it was."""
+    record(actor=actor, workspace=workspace, verb=verb, target=target, before=snapshot(target))
+    target.delete()

@@ -316,12 +316,7 @@ def create_organisation(*, actor, workspace: Workspace, data: dict) -> Organisat
 def update_organisation(*, actor, organisation: Organisation, data: dict) -> Organisation:
     workspace = organisation.workspace
     permissions.require(actor, workspace, "stakeholders.edit")
-    cleaned = _clean_organisation(workspace, data, organisation)
-    before = audit.snapshot(organisation)
-    for field, value in cleaned.items():
-        setattr(organisation, field, value)
-    organisation.save()
-    audit.record(actor=actor, workspace=workspace, verb="organisation.updated", target=organisation, before=before, after=audit.snapshot(organisation))
+    audit.save_changes(actor=actor, workspace=workspace, target=organisation, changes=_clean_organisation(workspace, data, organisation), verb="organisation.updated")
     return organisation
 
 
@@ -329,8 +324,7 @@ def update_organisation(*, actor, organisation: Organisation, data: dict) -> Org
 def delete_organisation(*, actor, organisation: Organisation) -> None:
     workspace = organisation.workspace
     permissions.require(actor, workspace, "stakeholders.edit")
-    audit.record(actor=actor, workspace=workspace, verb="organisation.deleted", target=organisation, before=audit.snapshot(organisation))
-    organisation.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=organisation, verb="organisation.deleted")
 
 
 # ---------------------------------------------------------------- segments
@@ -388,12 +382,7 @@ def create_segment(*, actor, workspace: Workspace, data: dict) -> Segment:
 def update_segment(*, actor, segment: Segment, data: dict) -> Segment:
     workspace = segment.workspace
     permissions.require(actor, workspace, "stakeholders.edit")
-    cleaned = _clean_segment(workspace, data, segment)
-    before = audit.snapshot(segment)
-    for field, value in cleaned.items():
-        setattr(segment, field, value)
-    segment.save()
-    audit.record(actor=actor, workspace=workspace, verb="segment.updated", target=segment, before=before, after=audit.snapshot(segment))
+    audit.save_changes(actor=actor, workspace=workspace, target=segment, changes=_clean_segment(workspace, data, segment), verb="segment.updated")
     return segment
 
 
@@ -401,8 +390,7 @@ def update_segment(*, actor, segment: Segment, data: dict) -> Segment:
 def delete_segment(*, actor, segment: Segment) -> None:
     workspace = segment.workspace
     permissions.require(actor, workspace, "stakeholders.edit")
-    audit.record(actor=actor, workspace=workspace, verb="segment.deleted", target=segment, before=audit.snapshot(segment))
-    segment.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=segment, verb="segment.deleted")
 
 
 # ---------------------------------------------------------------- consents and disclosures
@@ -459,8 +447,7 @@ def delete_consent(*, actor, consent: Consent) -> None:
     """Remove a consent recorded by mistake. Withdrawal (which keeps the history) is the usual path."""
     workspace = consent.stakeholder.workspace
     permissions.require(actor, workspace, "stakeholders.edit")
-    audit.record(actor=actor, workspace=workspace, verb="consent.deleted", target=consent, before=audit.snapshot(consent))
-    consent.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=consent, verb="consent.deleted")
 
 
 @transaction.atomic
@@ -485,5 +472,4 @@ def add_disclosure(*, actor, stakeholder: Stakeholder, kind: str, description: s
 def remove_disclosure(*, actor, disclosure: Disclosure) -> None:
     workspace = disclosure.stakeholder.workspace
     permissions.require(actor, workspace, "stakeholders.edit")
-    audit.record(actor=actor, workspace=workspace, verb="disclosure.removed", target=disclosure, before=audit.snapshot(disclosure))
-    disclosure.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=disclosure, verb="disclosure.removed")
