@@ -14,9 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, **options):
         from waitress import serve
 
+        if settings.PRODUCTION:
+            # Before the WSGI app loads: WhiteNoise indexes STATIC_ROOT when it starts.
+            call_command("collectstatic", interactive=False, verbosity=0)
         from heard.wsgi import application
 
-        if settings.PRODUCTION:
-            call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"heard is serving at http://{host}:{port}/  (Ctrl+C to stop)")
         serve(application, host=host, port=port, threads=threads, ident="heard")
