@@ -50,10 +50,11 @@ INSTALLED_APPS = [
     "heard.core",
     "heard.stakeholders",
     "heard.sessions",
-    "heard.decisions",
     "heard.backlog",
     "heard.feedback",
     "heard.support",
+    # After the apps whose rows decisions cite as evidence (the demo links to them).
+    "heard.decisions",
     "heard.closure",
     "heard.portal",
 ]

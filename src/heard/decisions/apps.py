@@ -7,7 +7,12 @@ class DecisionsConfig(AppConfig):
     verbose_name = "Decision records"
 
     def ready(self):
-        from heard.stakeholders.actions import ERASURE_HOOKS, EXPORT_HOOKS, register_erasure_hook, register_export_hook
+        from heard.stakeholders.actions import (
+            ERASURE_HOOKS,
+            EXPORT_HOOKS,
+            register_erasure_hook,
+            register_export_hook,
+        )
 
         from . import actions
 

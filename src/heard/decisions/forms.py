@@ -10,7 +10,8 @@ from .models import DecisionRight, DecisionStatus, EvidenceKind, TieBreak
 
 
 class DecisionForm(forms.Form):
-    question = forms.CharField(max_length=300, help_text="What must be decided, as a question.")
+    # Not required here: the action reports every bad field at once, in words a person can act on.
+    question = forms.CharField(required=False, max_length=300, help_text="What must be decided, as a question.")
     context = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Background a reader needs.")
     criteria = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="What a good answer must satisfy; one per line.")
     due_date = forms.CharField(required=False, label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
@@ -99,10 +100,6 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = workspace.stakeholders.filter(erased_at__isnull=True).order_by("name")
         self.fields["stakeholder"].choices = [("", "— myself —")] + [(str(s.pk), s.name) for s in people]
-
-
-class SupersedeForm(forms.Form):
-    question = forms.CharField(max_length=300, label="New question")
 
 
 class ForumForm(forms.Form):

@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "decisions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.decision_list, name="list"),
+    path("new/", views.decision_create, name="create"),
+    path("forums/", views.forum_list, name="forums"),
+    path("forums/new/", views.forum_edit, name="forum_create"),
+    path("forums/<int:forum_pk>/edit/", views.forum_edit, name="forum_edit"),
+    path("<int:pk>/", views.decision_detail, name="detail"),
+    path("<int:pk>/edit/", views.decision_edit, name="edit"),
+    path("<int:pk>/delete/", views.decision_delete, name="delete"),
+    path("<int:pk>/options/", views.option_add, name="option_add"),
+    path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("<int:pk>/participants/", views.participant_add, name="participant_add"),
+    path("<int:pk>/participants/<int:part_pk>/weigh-in/", views.weigh_in, name="weigh_in"),
+    path("<int:pk>/comments/", views.comment_add, name="comment_add"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/escalate/", views.escalate, name="escalate"),
+    path("<int:pk>/supersede/", views.supersede, name="supersede"),
+    path("<int:pk>/<str:kind>/<int:part_pk>/remove/", views.remove_part, name="remove"),
+]

@@ -1,0 +1,291 @@
+"""Decision pages: the list, one decision with its options, evidence, rights, flags and
+disclosures; creating and editing; deciding, escalating and superseding; escalation forums."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from heard.core import permissions
+from heard.core.errors import HeardError
+from heard.core.forms import submit
+from heard.core.htmx import render_page
+from heard.core.pagination import paginate
+from heard.core.queries import get_product, get_workspace
+
+from . import actions, queries
+from .forms import (
+    CommentForm,
+    DecideForm,
+    DecisionForm,
+    EscalateForm,
+    EvidenceForm,
+    ForumForm,
+    OptionForm,
+    ParticipantForm,
+)
+from .models import DecisionStatus
+
+
+def _scope(request, ws, product, capability="workspace.view"):
+    workspace = get_workspace(request.user, ws, capability)
+    return workspace, get_product(request.user, workspace, product)
+
+
+def _detail_url(ws, product, pk) -> str:
+    return reverse("decisions:detail", kwargs={"ws": ws, "product": product, "pk": pk})
+
+
+@login_required
+def decision_list(request, ws, product):
+    workspace, product_obj = _scope(request, ws, product)
+    status = request.GET.get("status", "").strip()
+    status = status if status in DecisionStatus.values else ""
+    q = request.GET.get("q", "").strip()
+    page = paginate(queries.decisions(request.user, product_obj, status=status, q=q), request.GET.get("page"))
+    return render_page(request, "decisions/list.html", {
+        "workspace": workspace, "product": product_obj, "page": page, "status": status, "q": q,
+        "statuses": DecisionStatus.choices, "products": workspace.products.all(),
+        "can_edit": permissions.can(request.user, workspace, "decisions.edit"),
+    }, partial="results")
+
+
+def _form_page(request, workspace, product, form, decision=None, status=200):
+    return render(request, "decisions/form.html", {"workspace": workspace, "product": product, "form": form, "decision": decision}, status=status)
+
+
+@login_required
+def decision_create(request, ws, product):
+    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    initial = {"supersedes": request.GET.get("supersedes", "")}
+    form = DecisionForm(request.POST if request.method == "POST" else None, product=product_obj, initial=initial)
+    if request.method == "POST":
+        decision = submit(form, lambda: actions.create_decision(actor=request.user, product=product_obj, data=form.action_data()))
+        if decision:
+            messages.success(request, "Decision opened. Now add options, evidence and who holds which right.")
+            return redirect(_detail_url(ws, product, decision.pk))
+        return _form_page(request, workspace, product_obj, form, status=400)
+    return _form_page(request, workspace, product_obj, form)
+
+
+@login_required
+def decision_edit(request, ws, product, pk):
+    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    decision = queries.get_decision(request.user, product_obj, pk)
+    initial = {
+        "question": decision.question, "context": decision.context, "criteria": "\n".join(decision.criteria),
+        "due_date": decision.due_date.isoformat() if decision.due_date else "", "tie_break": decision.tie_break,
+        "touches_compliance": decision.touches_compliance, "confidential": decision.confidential,
+        "open_for_comment": decision.open_for_comment, "supersedes": str(decision.supersedes_id or ""),
+    }
+    form = DecisionForm(request.POST if request.method == "POST" else None, product=product_obj, exclude=decision, initial=initial)
+    if request.method == "POST":
+        if submit(form, lambda: actions.update_decision(actor=request.user, decision=decision, data=form.action_data())):
+            messages.success(request, "Decision saved.")
+            return redirect(_detail_url(ws, product, decision.pk))
+        return _form_page(request, workspace, product_obj, form, decision, status=400)
+    return _form_page(request, workspace, product_obj, form, decision)
+
+
+def _detail(request, workspace, product, decision, status=200, **forms):
+    report = queries.decision_report(request.user, decision)
+    forms.setdefault("option_form", OptionForm())
+    forms.setdefault("evidence_form", EvidenceForm())
+    forms.setdefault("participant_form", ParticipantForm(workspace=workspace))
+    forms.setdefault("decide_form", DecideForm(decision=decision))
+    forms.setdefault("escalate_form", EscalateForm(workspace=workspace))
+    forms.setdefault("comment_form", CommentForm(workspace=workspace))
+    forms.setdefault("weigh_in_error", None)
+    user = request.user
+    can_edit = permissions.can(user, workspace, "decisions.edit")
+    final_authority = decision.status == DecisionStatus.ESCALATED and decision.forum_id and decision.forum.final_authority_id == user.pk
+    for p in report["participants"]:
+        p.can_weigh_in = decision.is_open and (can_edit or p.user_id == user.pk)
+    return render(request, "decisions/detail.html", {
+        "workspace": workspace, "product": product, "decision": decision, **report,
+        "can_edit": can_edit and decision.is_open,
+        "can_decide": decision.is_open and (final_authority or (decision.status == DecisionStatus.OPEN and permissions.can(user, workspace, "decisions.decide"))),
+        "can_escalate": can_edit and decision.status == DecisionStatus.OPEN,
+        "can_supersede": can_edit and decision.status != DecisionStatus.SUPERSEDED,
+        "can_comment": permissions.can(user, workspace, "feedback.record"),
+        **forms,
+    }, status=status)
+
+
+@login_required
+def decision_detail(request, ws, product, pk):
+    workspace, product_obj = _scope(request, ws, product)
+    return _detail(request, workspace, product_obj, queries.get_decision(request.user, product_obj, pk))
+
+
+def _sub_form_post(request, ws, product, pk, capability, form_name, make_form, do, success):
+    """Shared flow of the forms on the decision page: on success back to the decision,
+    otherwise the page again with the errors next to the fields."""
+    workspace, product_obj = _scope(request, ws, product, capability)
+    decision = queries.get_decision(request.user, product_obj, pk)
+    form = make_form(workspace, decision)
+    done = submit(form, lambda: do(form, decision))
+    if done:
+        messages.success(request, success(done))
+        return redirect(_detail_url(ws, product, pk))
+    return _detail(request, workspace, product_obj, decision, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def option_add(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "decisions.edit", "option_form",
+        lambda w, d: OptionForm(request.POST),
+        lambda form, d: actions.add_option(actor=request.user, decision=d, data=form.cleaned_data),
+        lambda o: f"Option “{o.title}” added.",
+    )
+
+
+@login_required
+@require_POST
+def evidence_add(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "decisions.edit", "evidence_form",
+        lambda w, d: EvidenceForm(request.POST),
+        lambda form, d: actions.add_evidence(actor=request.user, decision=d, **form.cleaned_data),
+        lambda e: f"Linked {e.get_kind_display().lower()} “{e.target}” as evidence.",
+    )
+
+
+@login_required
+@require_POST
+def participant_add(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "decisions.edit", "participant_form",
+        lambda w, d: ParticipantForm(request.POST, workspace=w),
+        lambda form, d: actions.add_participant(actor=request.user, decision=d, **form.cleaned_data),
+        lambda p: f"{p.person_name} {p.get_right_display().lower()}{' (required)' if p.required else ''}.",
+    )
+
+
+@login_required
+@require_POST
+def comment_add(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "feedback.record", "comment_form",
+        lambda w, d: CommentForm(request.POST, workspace=w),
+        lambda form, d: actions.add_comment(actor=request.user, decision=d, **form.cleaned_data),
+        lambda c: "Comment added.",
+    )
+
+
+@login_required
+@require_POST
+def decide(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "workspace.view", "decide_form",
+        lambda w, d: DecideForm(request.POST, decision=d),
+        lambda form, d: actions.decide(actor=request.user, decision=d, **form.cleaned_data),
+        lambda d: f"Decided: {d.outcome.title}.",
+    )
+
+
+@login_required
+@require_POST
+def escalate(request, ws, product, pk):
+    return _sub_form_post(
+        request, ws, product, pk, "decisions.edit", "escalate_form",
+        lambda w, d: EscalateForm(request.POST, workspace=w),
+        lambda form, d: actions.escalate(actor=request.user, decision=d, **form.cleaned_data),
+        lambda d: f"Escalated to {d.forum.name}; due by {d.escalation_deadline:%d %b %Y}.",
+    )
+
+
+@login_required
+@require_POST
+def weigh_in(request, ws, product, pk, part_pk):
+    workspace, product_obj = _scope(request, ws, product)
+    decision = queries.get_decision(request.user, product_obj, pk)
+    participant = queries.get_participant(request.user, decision, part_pk)
+    try:
+        actions.weigh_in(actor=request.user, participant=participant, advice=request.POST.get("advice", ""))
+    except HeardError as exc:
+        if exc.code in ("forbidden", "not_found"):
+            raise
+        return _detail(request, workspace, product_obj, decision, status=400, weigh_in_error={"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")})
+    messages.success(request, f"Recorded the advice of {participant.person_name}.")
+    return redirect(_detail_url(ws, product, pk))
+
+
+@login_required
+def supersede(request, ws, product, pk):
+    """Open the replacing decision (pre-filled), then the old one is marked superseded."""
+    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    decision = queries.get_decision(request.user, product_obj, pk)
+    url = reverse("decisions:create", kwargs={"ws": ws, "product": product})
+    return redirect(f"{url}?supersedes={decision.pk}")
+
+
+@login_required
+@require_POST
+def remove_part(request, ws, product, pk, kind, part_pk):
+    """Remove an option, an evidence link or a participant."""
+    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    decision = queries.get_decision(request.user, product_obj, pk)
+    parts = {
+        "options": (queries.get_option, actions.remove_option, "option"),
+        "evidence": (queries.get_evidence, actions.remove_evidence, "evidence"),
+        "participants": (queries.get_participant, actions.remove_participant, "participant"),
+    }
+    if kind not in parts:
+        raise HeardError("not_found", "Page not found.")
+    getter, remover, keyword = parts[kind]
+    part = getter(request.user, decision, part_pk)
+    remover(actor=request.user, **{keyword: part})
+    messages.success(request, f"Removed “{part}”.")
+    return redirect(_detail_url(ws, product, pk))
+
+
+@login_required
+@require_POST
+def decision_delete(request, ws, product, pk):
+    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    decision = queries.get_decision(request.user, product_obj, pk)
+    actions.delete_decision(actor=request.user, decision=decision)
+    messages.success(request, f"Deleted “{decision.question}”.")
+    return redirect("decisions:list", ws=ws, product=product)
+
+
+# ---------------------------------------------------------------- escalation forums
+
+@login_required
+def forum_list(request, ws, product):
+    workspace, product_obj = _scope(request, ws, product)
+    items = list(queries.forums(request.user, workspace))
+    for forum in items:
+        forum.waiting = list(queries.forum_decisions(request.user, forum))
+    return render(request, "decisions/forums.html", {
+        "workspace": workspace, "product": product_obj, "forums": items,
+        "can_manage": permissions.can(request.user, workspace, "decisions.decide"),
+    })
+
+
+@login_required
+def forum_edit(request, ws, product, forum_pk=None):
+    workspace, product_obj = _scope(request, ws, product, "decisions.decide")
+    forum = queries.get_forum(request.user, workspace, forum_pk) if forum_pk else None
+    initial = {}
+    if forum:
+        initial = {"name": forum.name, "description": forum.description, "final_authority": str(forum.final_authority_id),
+                   "members": [str(m.pk) for m in forum.members.all()], "deadline_days": forum.deadline_days}
+    form = ForumForm(request.POST if request.method == "POST" else None, workspace=workspace, initial=initial)
+    if request.method == "POST":
+        if forum:
+            done = submit(form, lambda: actions.update_forum(actor=request.user, forum=forum, data=form.cleaned_data))
+        else:
+            done = submit(form, lambda: actions.create_forum(actor=request.user, workspace=workspace, data=form.cleaned_data))
+        if done:
+            messages.success(request, f"Saved the forum “{done.name}”.")
+            return redirect("decisions:forums", ws=ws, product=product)
+    return render(request, "decisions/forum_form.html", {"workspace": workspace, "product": product_obj, "form": form, "forum": forum},
+                  status=400 if form.is_bound and form.errors else 200)
+
