@@ -19,6 +19,9 @@ VERBS = {
     "check": "Check the configuration and the database connection.",
     "import": "Import stakeholders (and, later, feedback and tickets) from files.",
     "sessions": "List a product's collaboration sessions and their flags.",
+    "closure": "Draft and send closure notes for a product's cycle (`draft`, `send`).",
+    "themes": "Mine support themes for a product now, or list them (`mine`, `list`).",
+    "portal-link": "Print a one-time portal sign-in link for a stakeholder.",
 }
 
 

@@ -27,19 +27,20 @@ from .models import ImportJob, ImportStatus, Ticket
 from .parsing import (
     FORMATS,
     FileError,
-    RowError,
-    clean_ticket,
-    content_hash,
+    RowPreparer,
     guess_format,
     open_binary,
-    read_tickets,
+    read_prepared,
+    read_prepared_in_worker,
     sniff_header,
-    tags_json,
 )
 
 BATCH_SIZE = 2000
 COMMIT_SECONDS = 1.0
 PROBLEMS_KEPT = 1000
+# Files at least this large are read and prepared by a second process while this one writes
+# (starting it costs about a tenth of a second).
+WORKER_MIN_BYTES = 16 * 1024 * 1024
 # Requesters' last_heard_at is written every this many batches (and at the end), so a
 # long import does not rewrite the same stakeholders batch after batch.
 HEARD_FLUSH_BATCHES = 50
@@ -136,53 +137,100 @@ def _start_job(actor, product, path, fmt, mapping, job, file_name) -> ImportJob:
 
 def _stream_into(product, fmt, handle, binary, mapping, job, report, show_progress, stream) -> None:
     writer = TicketWriter(product, fmt, job)
-    rows = progress(read_tickets(handle, fmt, mapping, report.notes), desc="tickets", stream=stream, enabled=show_progress)
-    batch: list[dict] = []
-    clean, append, read = clean_ticket, batch.append, 0
-    with _bulk_session(), _CommitGroups() as commits:
-        try:
-            for line, raw in rows:
-                read += 1
-                try:
-                    append(clean(raw, fmt))
-                except RowError as exc:
-                    report.reject(line, exc.message, exc.field)
-                    continue
-                if len(batch) >= BATCH_SIZE:
-                    report.rows_read = read
-                    writer.write(batch, report, _position(binary))
+    batches = _batches(handle, binary, fmt, mapping, report, writer.postgres)
+    bar = _progress_bar(show_progress, stream)
+    reject = report.reject
+    try:
+        with _bulk_session(), _CommitGroups(writer.postgres) as commits:
+            try:
+                for rows, problems, count, position in batches:
+                    report.rows_read += count
+                    for line, message, field_name in problems:
+                        reject(line, message, field_name)
+                    writer.write_rows(rows, report, position)
                     commits.maybe_commit()
-                    batch = []
-                    append = batch.append
-        except (FileError, UnicodeDecodeError):
-            # The file broke off; the rows read before the break are good: keep them.
-            report.rows_read = read
-            writer.write(batch, report, _position(binary))
+                    if bar is not None:
+                        bar.update(count)
+            except (FileError, UnicodeDecodeError):
+                # The file broke off; the rows read before the break were written: keep them.
+                writer.finish(report)
+                raise
             writer.finish(report)
-            raise
-        report.rows_read = read
-        writer.write(batch, report, _position(binary))
-        writer.finish(report)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _batches(handle, binary, fmt, mapping, report, postgres):
+    """Prepared batches with the bytes read so far: from a second process for a large file
+    on a machine with more than one core, else read here between writes."""
+    import os
+
+    size = _file_size(handle)
+    if size >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1:
+        path = getattr(binary, "name", None)
+        if isinstance(path, str) and os.path.isfile(path):
+            return read_prepared_in_worker(path, fmt, mapping, report.notes, postgres, BATCH_SIZE)
+    return (
+        (rows, problems, count, _position(binary))
+        for rows, problems, count in read_prepared(handle, fmt, mapping, report.notes, postgres, BATCH_SIZE)
+    )
+
+
+def _file_size(handle) -> int:
+    import os
+
+    try:
+        return os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError, AttributeError):
+        return 0
+
+
+def _progress_bar(enabled: bool, stream):
+    """A tqdm bar with rows/s on a terminal (as core.importing.progress draws it), fed a batch
+    at a time so the rows themselves never pass through it; None elsewhere."""
+    import sys
+
+    stream = stream or sys.stderr
+    if not enabled or not getattr(stream, "isatty", lambda: False)():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(desc="tickets", unit=" rows", unit_scale=True, file=stream, dynamic_ncols=True)
 
 
 class _CommitGroups:
     """Commit written batches about once a second: often enough for progress to be seen
     and a crash to lose little, rarely enough that commits do not dominate a large import."""
 
+    def __init__(self, postgres: bool = False):
+        self.postgres = postgres
+
     def __enter__(self):
         import time
 
         self.clock = time.monotonic
         self.started = self.clock()
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        outermost = not connection.in_atomic_block
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
-        return self
+        if self.postgres and outermost:
+            # These commits need not wait for the disk: a server crash can lose at most the
+            # last fraction of a second of batches, the database stays consistent, and running
+            # the same file again completes the import (it is idempotent). The import's final
+            # commit (the job's status and audit event) is an ordinary one, which makes every
+            # batch before it durable as well.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
     def maybe_commit(self) -> None:
         if self.clock() - self.started >= COMMIT_SECONDS:
             self.atomic.__exit__(None, None, None)
-            self.atomic = transaction.atomic()
-            self.atomic.__enter__()
+            self._begin()
             self.started = self.clock()
 
     def __exit__(self, kind, error, trace):
@@ -258,9 +306,12 @@ UPDATE_COLUMNS = TICKET_COLUMNS[3:]
 
 
 class TicketWriter:
-    """Writes cleaned tickets in batches with plain parameterised SQL: per-row model objects
-    cost more than the database does at a million rows. New tickets are inserted (COPY on
-    PostgreSQL), changed ones updated by id, unchanged ones left alone."""
+    """Writes tickets in batches with plain parameterised SQL: per-row model objects cost
+    more than the database does at a million rows. New tickets are inserted (COPY on
+    PostgreSQL), changed ones updated by id, unchanged ones left alone.
+
+    ``write_rows`` takes parsing.PREPARED tuples (what the importer reads); ``write`` takes
+    tickets as clean_ticket returns them (the demo data)."""
 
     def __init__(self, product: Product, source: str, job: ImportJob | None):
         self.product = product
@@ -268,8 +319,12 @@ class TicketWriter:
         self.job = job
         self.table = connection.ops.quote_name(Ticket._meta.db_table)
         self.postgres = connection.vendor == "postgresql"
+        self.preparer = RowPreparer(source, self.postgres)
         self.requesters = RequesterIndex(product.workspace)
-        self.heard: dict[int, datetime] = {}
+        # Requester id -> newest ticket time (database text, which sorts like the times), and
+        # what was last written for it, so a flush only touches requesters that moved on.
+        self.heard: dict[int, str] = {}
+        self.heard_written: dict[int, str] = {}
         self.batches = 0
         placeholders = ", ".join(["%s"] * len(TICKET_COLUMNS))
         self.insert_sql = (
@@ -281,18 +336,21 @@ class TicketWriter:
             f"SELECT external_id, id, content_hash, updated_at, erased_at FROM {self.table} "
             "WHERE product_id = %s AND source = %s AND external_id IN ({})"
         )
-        self.db_time = _db_time_adapter()
         # A product's first import from a source inserts without looking for existing rows.
         self.optimistic = not Ticket.objects.filter(product=product, source=source).exists()
 
     def write(self, batch: list[dict], report: TicketImportReport, position: int = 0) -> None:
-        if not batch:
+        prepare = self.preparer.from_cleaned
+        self.write_rows([prepare(t) for t in batch], report, position)
+
+    def write_rows(self, rows: list[tuple], report: TicketImportReport, position: int = 0) -> None:
+        if not rows:
+            if self.job is not None and report.rejected_rows:
+                self._save_progress(report, position)
             return
-        unique: dict[str, dict] = {}
-        for ticket in batch:
-            unique[ticket["external_id"]] = ticket  # a later row for the same id wins
-        report.repeated += len(batch) - len(unique)
-        report.unchanged += len(batch) - len(unique)
+        unique = {row[0]: row for row in rows}  # a later row for the same id wins
+        report.repeated += len(rows) - len(unique)
+        report.unchanged += len(rows) - len(unique)
         with transaction.atomic():
             report.requesters_created += self.requesters.resolve(unique.values())
             with connection.cursor() as cursor:
@@ -313,15 +371,18 @@ class TicketWriter:
             if self.batches % HEARD_FLUSH_BATCHES == 0:
                 self._flush_heard()
             if self.job is not None:
-                ImportJob.objects.filter(pk=self.job.pk).update(
-                    rows_read=report.rows_read, created=report.created, updated=report.updated, unchanged=report.unchanged,
-                    rejected=report.rejected_rows, requesters_created=report.requesters_created, bytes_read=position,
-                )
+                self._save_progress(report, position)
 
-    def _insert_all(self, cursor, unique: dict[str, dict], report) -> bool:
+    def _save_progress(self, report: TicketImportReport, position: int) -> None:
+        ImportJob.objects.filter(pk=self.job.pk).update(
+            rows_read=report.rows_read, created=report.created, updated=report.updated, unchanged=report.unchanged,
+            rejected=report.rejected_rows, requesters_created=report.requesters_created, bytes_read=position,
+        )
+
+    def _insert_all(self, cursor, unique: dict[str, tuple], report) -> bool:
         """Insert the batch without looking first (a first import of a file): True when every
         row was new. Otherwise nothing of it is kept and the caller compares row by row."""
-        inserts, _ = self._plan(unique, {}, report)
+        inserts = self._new_rows(unique)
         try:
             with transaction.atomic():
                 if self.postgres:
@@ -350,38 +411,51 @@ class TicketWriter:
                 found[external_id] = (pk, digest, _aware(updated_at), erased_at)
         return found
 
-    def _plan(self, unique: dict[str, dict], existing: dict[str, tuple], report) -> tuple[list, list]:
-        inserts, updates = [], []
-        as_db = self.db_time
-        now = as_db(timezone.now())
-        product_id, source, job_id = self.product.pk, self.source, self.job.pk if self.job else None
-        requester_ids, heard = self.requesters.ids, self.heard
-        for external_id, t in unique.items():
-            created_at, updated_at, solved_at, closed_at = t["created_at"], t["updated_at"], t["solved_at"], t["closed_at"]
-            email = t["requester_email"]
-            created, updated = as_db(created_at), as_db(updated_at) if updated_at else None
-            solved, closed = as_db(solved_at) if solved_at else None, as_db(closed_at) if closed_at else None
-            values = (
-                email, t["requester_name"], t["subject"], t["body"], t["status"], t["priority"], tags_json(t["tags"]),
-                created, updated, solved, closed,
-            )
-            digest = content_hash((*values[:8], updated or "", solved or "", closed or ""))
-            requester_id = requester_ids.get(email) if email else None
+    def _row_ends(self) -> tuple[tuple, tuple]:
+        now = self.preparer.as_db(timezone.now())
+        return (self.product.pk, self.source), (now, self.job.pk if self.job else None)
+
+    def _hear(self, requester_id: int, created: str) -> None:
+        seen = self.heard.get(requester_id)
+        if seen is None or created > seen:
+            self.heard[requester_id] = created
+
+    def _new_rows(self, unique: dict[str, tuple]) -> list[tuple]:
+        """INSERT/COPY rows (TICKET_COLUMNS) for tickets known to be new."""
+        head, tail = self._row_ends()
+        ids, heard = self.requesters.ids, self.heard
+        rows = []
+        append = rows.append
+        for row in unique.values():
+            email = row[1]
+            requester_id = ids.get(email) if email else None
             if requester_id is not None:
                 seen = heard.get(requester_id)
-                if seen is None or created_at > seen:
-                    heard[requester_id] = created_at
+                if seen is None or row[8] > seen:
+                    heard[requester_id] = row[8]
+            append(head + (row[0], requester_id) + row[1:] + tail)
+        return rows
+
+    def _plan(self, unique: dict[str, tuple], existing: dict[str, tuple], report) -> tuple[list, list]:
+        head, tail = self._row_ends()
+        ids = self.requesters.ids
+        inserts, updates = [], []
+        for external_id, row in unique.items():
+            email = row[1]
+            requester_id = ids.get(email) if email else None
+            if requester_id is not None:
+                self._hear(requester_id, row[8])
             old = existing.get(external_id)
             if old is None:
-                inserts.append((product_id, source, external_id, requester_id, *values, digest, now, job_id))
+                inserts.append(head + (external_id, requester_id) + row[1:] + tail)
                 continue
             pk, old_digest, old_updated, erased_at = old
-            if erased_at is not None or old_digest == digest:
+            if erased_at is not None or old_digest == row[12]:
                 report.unchanged += 1
-            elif updated_at and old_updated and updated_at < old_updated:
+            elif row[9] and old_updated and _aware(row[9]) < old_updated:
                 report.unchanged += 1  # an older version of a ticket heard already holds
             else:
-                updates.append((requester_id, *values, digest, now, job_id, pk))
+                updates.append((requester_id, *row[1:], *tail, pk))
         return inserts, updates
 
     def _insert(self, cursor, rows: list[tuple]) -> None:
@@ -397,32 +471,35 @@ class TicketWriter:
 
     def _copy(self, cursor, rows: list[tuple]) -> None:
         with cursor.cursor.copy(f"COPY {self.table} ({', '.join(TICKET_COLUMNS)}) FROM STDIN") as copy:
+            write_row = copy.write_row
             for row in rows:
-                copy.write_row(row)
+                write_row(row)
 
     def _flush_heard(self) -> None:
-        if not self.heard:
+        written = self.heard_written
+        moved = [(pk, at) for pk, at in self.heard.items() if written.get(pk) != at]
+        if not moved:
             return
         table = connection.ops.quote_name(Stakeholder._meta.db_table)
-        sql = (
-            f"UPDATE {table} SET last_heard_at = %s WHERE id = %s AND (last_heard_at IS NULL OR last_heard_at < %s)"
-        )
-        rows = [(self.db_time(at), pk, self.db_time(at)) for pk, at in self.heard.items()]
         with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-        self.heard = {}
+            if self.postgres:
+                # One statement for all of them: a round trip per requester costs more.
+                cursor.execute(
+                    f"UPDATE {table} AS s SET last_heard_at = v.at "
+                    "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) "
+                    "WHERE s.id = v.id AND (s.last_heard_at IS NULL OR s.last_heard_at < v.at)",
+                    [[pk for pk, _ in moved], [at for _, at in moved]],
+                )
+            else:
+                cursor.executemany(
+                    f"UPDATE {table} SET last_heard_at = %s WHERE id = %s AND (last_heard_at IS NULL OR last_heard_at < %s)",
+                    [(at, pk, at) for pk, at in moved],
+                )
+        written.update(moved)
 
 
 class _SomeExisted(Exception):
     pass
-
-
-def _db_time_adapter():
-    if connection.vendor == "sqlite":
-        # What Django's SQLite backend stores: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
-        # Times arrive in UTC, so dropping the "+00:00" is the whole conversion.
-        return lambda moment: moment.isoformat(" ")[:-6]
-    return lambda moment: moment.isoformat()
 
 
 def _aware(value):
@@ -437,46 +514,58 @@ class RequesterIndex:
     """E-mail -> stakeholder id for one import. Unknown requesters are created in bulk as end
     users flagged ``created_by_import``; each address is looked up once per import."""
 
+    CREATE_CHUNK = 500  # rows per multi-row INSERT (well under both databases' parameter limits)
+
     def __init__(self, workspace):
         self.workspace = workspace
         self.ids: dict[str, int] = {}
         self.insert_sql: str | None = None
 
     def resolve(self, tickets) -> int:
+        """Make sure every requester of ``tickets`` (PREPARED tuples) has an id; return how
+        many stakeholders were created."""
         wanted: dict[str, str] = {}
+        ids = self.ids
         for t in tickets:
-            email = t["requester_email"]
-            if email and email not in self.ids and email not in wanted:
-                wanted[email] = t["requester_name"]
+            email = t[1]
+            if email and email not in ids and email not in wanted:
+                wanted[email] = t[2]
         if not wanted:
             return 0
         self._look_up(list(wanted))
-        missing = [e for e in wanted if e not in self.ids]
+        missing = [e for e in wanted if e not in ids]
         if missing:
             self._create(missing, wanted)
-            self._look_up(missing)
         return len(missing)
 
     def _create(self, emails: list[str], names: dict[str, str]) -> None:
         # Model objects for thousands of new requesters cost more than the inserts, so the
         # row is built once from the model's own defaults and only name and e-mail vary.
+        # Multi-row INSERTs that return the new ids save a round trip per requester and a
+        # second look-up.
         if self.insert_sql is None:
             template = Stakeholder(workspace=self.workspace, name="", email="", kind=StakeholderKind.END_USER, created_by_import=True)
             fields = [f for f in Stakeholder._meta.concrete_fields if not f.primary_key]
             self.template = [f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields]
             columns = [f.column for f in fields]
             self.name_at, self.email_at = columns.index("name"), columns.index("email")
+            self.row_sql = f"({', '.join(['%s'] * len(columns))})"
             self.insert_sql = (
-                f"INSERT INTO {connection.ops.quote_name(Stakeholder._meta.db_table)} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
-                f"VALUES ({', '.join(['%s'] * len(columns))})"
+                f"INSERT INTO {connection.ops.quote_name(Stakeholder._meta.db_table)} "
+                f"({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES "
             )
-        rows = []
-        for email in emails:
-            row = list(self.template)
-            row[self.name_at], row[self.email_at] = (names[email] or email)[:200], email
-            rows.append(row)
         with connection.cursor() as cursor:
-            cursor.executemany(self.insert_sql, rows)
+            for start in range(0, len(emails), self.CREATE_CHUNK):
+                chunk = emails[start : start + self.CREATE_CHUNK]
+                params = []
+                for email in chunk:
+                    row = list(self.template)
+                    row[self.name_at], row[self.email_at] = (names[email] or email)[:200], email
+                    params.extend(row)
+                cursor.execute(
+                    self.insert_sql + ", ".join([self.row_sql] * len(chunk)) + " RETURNING id, email", params,
+                )
+                self.ids.update((email, pk) for pk, email in cursor.fetchall())
 
     def _look_up(self, emails: list[str]) -> None:
         for start in range(0, len(emails), 2000):

@@ -185,3 +185,7 @@ def list_tickets(
 @router.get("/tickets/{ticket_id}", response=TicketOut)
 def get_ticket(request, ticket_id: int, product: str, workspace: str | None = None):
     return queries.get_ticket(request.auth, _product(request, workspace, product), ticket_id)
+
+
+# Theme endpoints register on this router.
+from . import theme_api  # noqa: E402,F401

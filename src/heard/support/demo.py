@@ -62,7 +62,7 @@ def load(workspace) -> str:
             writer.write(tickets, report)
             writer.finish(report)
         created += report.created
-    return f"{created} support tickets."
+    return f"{created} support tickets; {load_themes(workspace)}"
 
 
 def _tickets(slug: str, pains: list, people: list, today: datetime):
@@ -93,3 +93,18 @@ def _tickets(slug: str, pains: list, people: list, today: datetime):
             "requester_email": email.lower(),
             "requester_name": name,
         }
+
+
+def load_themes(workspace) -> str:
+    """Mine themes once per demo product (skipped when a run exists), so the themes page
+    shows labelled themes, trends and the recent spikes."""
+    from heard.support.models import ThemeRun
+    from heard.support.themes import start_theme_run
+
+    made = 0
+    for product in workspace.products.filter(slug__in=PAINS).order_by("slug"):
+        if ThemeRun.objects.filter(product=product).exists():
+            continue
+        run = start_theme_run(actor=None, product=product, background=False)
+        made += run.themes_added
+    return f"{made} support themes."

@@ -194,31 +194,54 @@ def _picker(positions: list[int]):
     return itemgetter(*positions)
 
 
+class _CsvFile:
+    """An opened CSV export: its reader, header and which column feeds which heard field."""
+
+    def __init__(self, handle, fmt: str, mapping: dict):
+        csv.field_size_limit(min(sys.maxsize, MAX_FIELD))
+        sample = handle.read(8192)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+        handle.seek(0)
+        self.reader = csv.reader(handle, dialect)
+        try:
+            self.header = next(self.reader)
+        except StopIteration:
+            self.header = None
+            return
+        except csv.Error as exc:
+            raise FileError(f"line 1: {exc}") from None
+        self.plan = _plan(self.header, fmt, mapping)
+        if "external_id" not in self.plan:
+            raise FileError("The file has no ticket id column (e.g. id, Ticket ID, Issue key); name one with --map COLUMN=external_id.")
+        self.width = len(self.header)
+        self.message_type = (
+            [i for i, c in enumerate(self.header) if normalise_column(c) == "message_type"] if fmt == "intercom" else []
+        )
+        self.skipped = 0
+
+    def note_skipped(self, notes: list | None) -> None:
+        if self.skipped and notes is not None:
+            notes.append(f"Skipped {self.skipped} message row{'s' if self.skipped != 1 else ''} that were replies, not the opening message of a conversation.")
+
+    def wrong_width(self, values: list) -> str | None:
+        """Why a row of the wrong width is rejected, or "" when it is blank (skipped)."""
+        if not any(v.strip() for v in values):
+            return ""
+        return f"The row has {len(values)} values but the header has {self.width} columns."
+
+
 def _csv_rows(handle, fmt: str, mapping: dict, notes: list | None) -> Iterator[tuple[int, dict]]:
-    csv.field_size_limit(min(sys.maxsize, MAX_FIELD))
-    sample = handle.read(8192)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    handle.seek(0)
-    reader = csv.reader(handle, dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
+    source = _CsvFile(handle, fmt, mapping)
+    if source.header is None:
         return
-    except csv.Error as exc:
-        raise FileError(f"line 1: {exc}") from None
-    plan = _plan(header, fmt, mapping)
-    if "external_id" not in plan:
-        raise FileError("The file has no ticket id column (e.g. id, Ticket ID, Issue key); name one with --map COLUMN=external_id.")
+    reader, plan, width, message_type = source.reader, source.plan, source.width, source.message_type
     single = [(field, positions[0]) for field, positions in plan.items() if field != "tags"]
     names = tuple(field for field, _ in single)
     pick = _picker([i for _, i in single])
     tag_positions = plan.get("tags", [])
-    message_type = [i for i, c in enumerate(header) if normalise_column(c) == "message_type"] if fmt == "intercom" else []
-    width = len(header)
-    skipped = 0
     previous = reader.line_num
     while True:
         try:
@@ -230,19 +253,18 @@ def _csv_rows(handle, fmt: str, mapping: dict, notes: list | None) -> Iterator[t
         line = previous + 1
         previous = reader.line_num
         if len(values) != width:
-            if not any(v.strip() for v in values):
-                continue
-            yield line, {"__error__": f"The row has {len(values)} values but the header has {width} columns."}
+            why = source.wrong_width(values)
+            if why:
+                yield line, {"__error__": why}
             continue
         if message_type and values[message_type[0]] not in ("", "conversation_message"):
-            skipped += 1
+            source.skipped += 1
             continue
         row = dict(zip(names, pick(values), strict=True))
         if tag_positions:
             row["tags"] = [values[i] for i in tag_positions] if len(tag_positions) > 1 else values[tag_positions[0]]
         yield line, row
-    if skipped and notes is not None:
-        notes.append(f"Skipped {skipped} message row{'s' if skipped != 1 else ''} that were replies, not the opening message of a conversation.")
+    source.note_skipped(notes)
 
 
 # ---------------------------------------------------------------- JSON
@@ -368,6 +390,8 @@ def parse_time(value, field: str) -> datetime | None:
         return datetime.fromtimestamp(value, UTC)
     else:
         moment = _parse_time_slowly(str(value).strip(), field)
+    if moment is None:
+        return None  # only blanks
     zone = moment.tzinfo
     if zone is UTC:
         return moment
@@ -526,6 +550,325 @@ def tags_json(tags: list[str]) -> str:
 def content_hash(parts: tuple) -> str:
     """A short fingerprint of every imported value (as stored): equal means nothing changed."""
     return blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+# ---------------------------------------------------------------- rows ready to store
+#
+# The importer's hot path. A prepared row is a tuple in the order the writer stores it:
+# PREPARED = (external_id, requester_email, requester_name, subject, body, status, priority,
+# tags (JSON text), created_at, updated_at, solved_at, closed_at (database text or None),
+# content_hash). Times are kept as the text the database stores, which also sorts like
+# the times themselves; no datetime objects are made for ISO 8601 input.
+
+PREPARED = (
+    "external_id", "requester_email", "requester_name", "subject", "body", "status", "priority", "tags",
+    "created_at", "updated_at", "solved_at", "closed_at", "content_hash",
+)
+_CACHE_LIMIT = 50_000  # entries per value cache; cleared when full, so memory stays flat
+
+
+def time_formatter(postgres: bool):
+    """``to_db(value, field)``: any time heard reads, as the database's own text (UTC), or None.
+
+    SQLite (Django's backend) stores naive UTC "YYYY-MM-DD HH:MM:SS[.ffffff]"; PostgreSQL
+    takes ISO 8601 with the offset. The usual export shapes ("...T09:30:00Z", "+00:00", or
+    without a zone) are checked by fromisoformat and re-sliced, the rest go through parse_time.
+    """
+    fromiso = datetime.fromisoformat
+    if postgres:
+        def as_db(moment):
+            return moment.isoformat()
+    else:
+        def as_db(moment):
+            return moment.isoformat(" ")[:-6]
+
+    def to_db(value, field: str):
+        if value.__class__ is str:
+            size = len(value)
+            if (
+                (size == 20 and value[19] == "Z" or size == 19 or size == 25 and value.endswith("+00:00"))
+                and value[4] == "-" and value[7] == "-" and value[13] == ":" and value[16] == ":"
+                and (value[10] == "T" or value[10] == " ")
+            ):
+                try:
+                    fromiso(value)  # the ranges (month 13, 25 o'clock) are its to check
+                except ValueError:
+                    pass
+                else:
+                    if postgres:
+                        return value[:10] + "T" + value[11:19] + "+00:00"
+                    return value[:10] + " " + value[11:19]
+            elif not value:
+                return None
+        elif value is None:
+            return None
+        moment = parse_time(value, field)
+        return None if moment is None else as_db(moment)
+
+    return to_db
+
+
+def tags_text(value, fmt: str) -> str:
+    return tags_json(clean_tags(value, fmt)) if value else "[]"
+
+
+class RowPreparer:
+    """Turns raw values (or a cleaned ticket) into PREPARED tuples; raises RowError."""
+
+    def __init__(self, fmt: str, postgres: bool):
+        self.fmt = fmt
+        self.time = time_formatter(postgres)
+        self.as_db = (lambda m: m.isoformat()) if postgres else (lambda m: m.isoformat(" ")[:-6])
+
+    def from_cleaned(self, t: dict) -> tuple:
+        """A ticket as clean_ticket returns it (datetimes, tag list) as a PREPARED tuple."""
+        as_db = self.as_db
+        updated, solved, closed = t["updated_at"], t["solved_at"], t["closed_at"]
+        values = (
+            t["requester_email"], t["requester_name"], t["subject"], t["body"], t["status"], t["priority"],
+            tags_json(t["tags"]), as_db(t["created_at"]),
+        )
+        updated = as_db(updated) if updated else None
+        solved = as_db(solved) if solved else None
+        closed = as_db(closed) if closed else None
+        digest = content_hash((*values, updated or "", solved or "", closed or ""))
+        return (t["external_id"], *values, updated, solved, closed, digest)
+
+
+def read_prepared(handle, fmt: str, mapping: dict | None, notes: list | None, postgres: bool, size: int):
+    """Yield ``(rows, problems, count)`` batches: up to ``size`` PREPARED tuples, the rejected
+    rows as ``(line, message, field)``, and how many rows were read for them.
+
+    When the file breaks off (FileError, UnicodeDecodeError) the rows read before the break
+    come first as a batch of their own, then the error is raised.
+    """
+    preparer = RowPreparer(fmt, postgres)
+    if fmt in ("zendesk", "ndjson") and _looks_like_json(handle):
+        yield from _prepared_from_dicts(_json_rows(handle, fmt, mapping or {}, notes), preparer, size)
+        return
+    source = _CsvFile(handle, fmt, mapping or {})
+    if source.header is None:
+        return
+    if len(source.plan.get("tags", ())) > 1 or source.message_type:
+        # Jira's repeated Labels columns and Intercom's message rows: the general path.
+        yield from _prepared_from_dicts(_csv_rows(handle, fmt, mapping or {}, notes), preparer, size)
+        return
+    yield from _prepared_csv(source, preparer, notes, size)
+
+
+def _prepared_from_dicts(rows, preparer: RowPreparer, size: int):
+    fmt, prepare = preparer.fmt, preparer.from_cleaned
+    batch, problems, count = [], [], 0
+    try:
+        for line, raw in rows:
+            count += 1
+            try:
+                batch.append(prepare(clean_ticket(raw, fmt)))
+            except RowError as exc:
+                problems.append((line, exc.message, exc.field))
+            if count >= size:
+                yield batch, problems, count
+                batch, problems, count = [], [], 0
+    except (FileError, UnicodeDecodeError):
+        yield batch, problems, count
+        raise
+    yield batch, problems, count
+
+
+def _prepared_csv(source: _CsvFile, preparer: RowPreparer, notes: list | None, size: int):
+    """The plain-CSV hot path: clean_ticket's rules applied to a row's values by position,
+    with the values that repeat (addresses, statuses, tags) cleaned once per import."""
+    plan, width, fmt, to_time = source.plan, source.width, preparer.fmt, preparer.time
+    # A field the file lacks reads the blank appended to every row.
+    at = {field: (plan[field][0] if field in plan else width) for field in FIELDS}
+    i_id, i_subject, i_body, i_status, i_priority, i_tags = (
+        at["external_id"], at["subject"], at["body"], at["status"], at["priority"], at["tags"],
+    )
+    i_created, i_updated, i_solved, i_closed = at["created_at"], at["updated_at"], at["solved_at"], at["closed_at"]
+    i_email, i_name = at["requester_email"], at["requester_name"]
+    statuses: dict[str, str] = {}
+    priorities: dict[str, str] = {}
+    tag_texts: dict[str, str] = {}
+    emails: dict[str, object] = {}
+    hasher, plain, encode_email = blake2b, plain_text, _email_value
+    reader = source.reader
+    batch: list[tuple] = []
+    problems: list[tuple] = []
+    append, count, previous = batch.append, 0, reader.line_num
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except (csv.Error, UnicodeDecodeError) as exc:
+            yield batch, problems, count
+            if isinstance(exc, UnicodeDecodeError):
+                raise
+            raise FileError(f"line {previous + 1}: {exc}") from None
+        line = previous + 1
+        previous = reader.line_num
+        if len(values) != width:
+            why = source.wrong_width(values)
+            if why:
+                count += 1
+                problems.append((line, why, None))
+            continue
+        count += 1
+        values.append("")
+        try:
+            external_id = values[i_id].strip()
+            if not external_id or len(external_id) > 100:
+                raise RowError("The ticket id is empty." if not external_id else "The ticket id is longer than 100 characters.", "external_id")
+            subject = values[i_subject]
+            if "\n" in subject or "\t" in subject or "\r" in subject or "  " in subject:
+                subject = " ".join(subject.split())
+            subject = subject.strip()[:500]
+            body = values[i_body]
+            if body:
+                body = plain(body)
+            if not subject and not body:
+                raise RowError("The ticket has neither a subject nor a description.", "subject")
+            created = to_time(values[i_created], "created_at")
+            if created is None:
+                raise RowError("The created time is empty.", "created_at")
+            raw_email, name = values[i_email], values[i_name].strip()
+            email = emails.get(raw_email)
+            if email is None:
+                if len(emails) >= _CACHE_LIMIT:
+                    emails.clear()
+                email = emails[raw_email] = encode_email(raw_email)
+            if email.__class__ is not str:
+                if email.__class__ is RowError:
+                    raise email
+                name, email = name or email[0], ""  # a name in the address column
+            raw = values[i_status]
+            status = statuses.get(raw)
+            if status is None:
+                status = statuses[raw] = _status_value(raw, fmt, FRESHDESK_STATUS)
+            raw = values[i_priority]
+            priority = priorities.get(raw)
+            if priority is None:
+                priority = priorities[raw] = _status_value(raw, fmt, FRESHDESK_PRIORITY)
+            raw = values[i_tags]
+            tags = tag_texts.get(raw)
+            if tags is None:
+                if len(tag_texts) >= _CACHE_LIMIT:
+                    tag_texts.clear()
+                tags = tag_texts[raw] = tags_text(raw, fmt)
+            updated = to_time(values[i_updated], "updated_at")
+            solved = to_time(values[i_solved], "solved_at")
+            closed = to_time(values[i_closed], "closed_at")
+        except RowError as exc:
+            problems.append((line, exc.message, exc.field))
+            continue
+        name = name[:200]
+        digest = hasher(
+            "\x1f".join((email, name, subject, body, status, priority, tags, created, updated or "", solved or "", closed or "")).encode(),
+            digest_size=16,
+        ).hexdigest()
+        append((external_id, email, name, subject, body, status, priority, tags, created, updated, solved, closed, digest))
+        if count >= size:
+            yield batch, problems, count
+            batch, problems, count = [], [], 0
+            append = batch.append
+    yield batch, problems, count
+    source.note_skipped(notes)
+
+
+# ---------------------------------------------------------------- a second process
+
+WORKER_QUEUE_BATCHES = 4  # prepared batches waiting for the writer, at most (memory stays flat)
+
+
+def read_prepared_in_worker(path: str, fmt: str, mapping: dict | None, notes: list, postgres: bool, size: int):
+    """The batches of ``read_prepared`` plus the bytes read so far, ``(rows, problems, count,
+    position)``, read and prepared by a second process while this one writes.
+
+    Reading and cleaning cost about as much as the database's own work, so on two cores the
+    import takes about as long as the writing alone. The worker imports only this module
+    (no Django, no database connection) and hands over at most WORKER_QUEUE_BATCHES batches
+    ahead. A file error arrives after the rows read before it, as in read_prepared.
+    """
+    import multiprocessing
+    import queue as queues
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding DB connections
+    channel = context.Queue(maxsize=WORKER_QUEUE_BATCHES)
+    worker = context.Process(
+        target=_prepare_in_worker, args=(path, fmt, mapping or {}, postgres, size, channel), daemon=True,
+        name="heard-ticket-reader",
+    )
+    worker.start()
+    try:
+        while True:
+            try:
+                item = channel.get(timeout=1.0)
+            except queues.Empty:
+                if not worker.is_alive():
+                    raise RuntimeError(f"The process reading the file stopped (exit code {worker.exitcode}).") from None
+                continue
+            if item[0] == "batch":
+                yield item[1:]
+                continue
+            notes.extend(item[1])
+            if item[0] == "error":
+                raise item[2]
+            return
+    finally:
+        if worker.is_alive():
+            worker.terminate()  # the writer stopped early: nobody will read the rest
+        worker.join()
+        channel.close()
+
+
+def _prepare_in_worker(path, fmt, mapping, postgres, size, channel) -> None:
+    notes: list[str] = []
+    try:
+        binary, handle = open_binary(path)
+        with handle:
+            for rows, problems, count in read_prepared(handle, fmt, mapping, notes, postgres, size):
+                channel.put(("batch", rows, problems, count, _tell(binary)))
+    except (FileError, UnicodeDecodeError, RowError) as exc:
+        channel.put(("error", notes, exc))
+    except Exception as exc:  # noqa: BLE001 - handed to the importer, which reports and re-raises it
+        import pickle
+
+        try:
+            pickle.dumps(exc)
+        except Exception:  # noqa: BLE001 - an exception that cannot cross to the importer as it is
+            exc = RuntimeError(f"{exc.__class__.__name__}: {exc}")
+        channel.put(("error", notes, exc))
+    else:
+        channel.put(("done", notes))
+    channel.close()
+    channel.join_thread()
+
+
+def _tell(binary) -> int:
+    try:
+        return binary.tell()
+    except (OSError, ValueError):
+        return 0
+
+
+def _email_value(raw: str):
+    """The stored address for a requester column's text: a str, a 1-tuple holding a name
+    (Jira's Reporter and Zendesk's Requester hold names), or the RowError to raise."""
+    email = raw.strip()
+    if not email:
+        return ""
+    if "@" not in email:
+        return (email,)
+    if not _EMAIL.match(email):
+        return RowError(f"“{email[:60]}” is not a valid e-mail address.", "requester_email")
+    return email.lower()[:254]
+
+
+def _status_value(raw: str, fmt: str, freshdesk: dict) -> str:
+    value = raw.strip().lower()
+    if fmt == "freshdesk":
+        value = freshdesk.get(value, value)
+    return value[:40]
 
 
 def open_binary(path: str):

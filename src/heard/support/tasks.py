@@ -14,3 +14,16 @@ def run_ticket_import(job_id: int, fmt: str = "") -> dict:
         return {"status": "missing"}
     job = run_import_job(job, fmt)
     return {"status": job.status, "created": job.created, "updated": job.updated, "rejected": job.rejected}
+
+
+@task()
+def run_theme_mining_task(run_id: int) -> dict:
+    """Mine themes for ThemeRun ``run_id``; progress is written to the run."""
+    from .models import ThemeRun
+    from .themes import run_theme_mining
+
+    run = ThemeRun.objects.select_related("product__workspace", "created_by").filter(pk=run_id).first()
+    if run is None:
+        return {"status": "missing"}
+    run = run_theme_mining(run)
+    return {"status": run.status, "added": run.themes_added, "kept": run.themes_kept, "retired": run.themes_retired}
