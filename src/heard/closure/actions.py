@@ -519,7 +519,11 @@ def export_person_closure(stakeholder) -> tuple[str, list]:
 
 
 def register_person_hooks() -> None:
-    from heard.stakeholders.actions import ERASURE_HOOKS, register_erasure_hook, register_export_hook
+    from heard.stakeholders.actions import (
+        ERASURE_HOOKS,
+        register_erasure_hook,
+        register_export_hook,
+    )
 
     if erase_person_from_closure not in ERASURE_HOOKS:
         register_erasure_hook(erase_person_from_closure)

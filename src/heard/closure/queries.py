@@ -105,3 +105,11 @@ def get_figure(actor, product: Product, pk) -> ProductShare:
         return product.shared_figures.get(pk=int(pk))
     except (ProductShare.DoesNotExist, ValueError, TypeError):
         raise HeardError("not_found", "Figure was not found.") from None
+
+
+def get_cycle_in_workspace(actor, workspace: Workspace, pk) -> ClosureCycle:
+    permissions.require(actor, workspace, "workspace.view")
+    try:
+        return ClosureCycle.objects.select_related("product").get(pk=int(pk), product__workspace=workspace)
+    except (ClosureCycle.DoesNotExist, ValueError, TypeError):
+        raise HeardError("not_found", "Closure cycle was not found.") from None

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from heard.core.errors import HeardError
-
 from heard.closure.drafting import outcome_of
 from heard.closure.models import ClosureNote, EnablementDelivery, ProductShare, SharedGoal
+from heard.core.errors import HeardError
 
 TEAM_ONLY = "team"
 
@@ -189,6 +188,10 @@ def my_comments_on_criterion(stakeholder, criterion):
     from heard.feedback.models import Feedback
 
     return Feedback.objects.filter(stakeholder=stakeholder, links__criterion=criterion).order_by("said_at", "id")
+
+
+def my_comments_on_decision(stakeholder, decision):
+    return decision.comments.filter(author_stakeholder=stakeholder).order_by("created_at", "pk")
 
 
 def invitations(stakeholder) -> dict:

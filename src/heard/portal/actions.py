@@ -1,0 +1,153 @@
+"""What happens in the portal: asking for a magic link, signing in with it, giving feedback
+and commenting. A stakeholder's input is recorded by the system (``actor=None``) on their
+behalf, and arrives where the team already looks: feedback items, session comments,
+decision comments.
+
+Magic links: a random token e-mailed once; only its SHA-256 is stored; it expires after
+``LINK_MINUTES`` and works once. Requests are limited per address and per IP
+(``LINKS_PER_ADDRESS_PER_HOUR``, ``LINKS_PER_IP_PER_HOUR``); the answer is the same
+whether or not the address belongs to anyone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from heard.core import audit
+from heard.core.errors import HeardError, HeardValidationErrors
+
+from . import queries
+from .models import PortalLinkToken, PortalSignInRequest, hash_token
+
+LINK_MINUTES = 30
+LINKS_PER_ADDRESS_PER_HOUR = 5
+LINKS_PER_IP_PER_HOUR = 5
+MAX_TEXT = 5000
+
+
+def _normal_email(raw) -> str:
+    return str(raw or "").strip().lower()
+
+
+def _check_rate(email: str, ip: str) -> None:
+    since = timezone.now() - timedelta(hours=1)
+    recent = PortalSignInRequest.objects.filter(at__gte=since)
+    if recent.filter(email=email).count() >= LINKS_PER_ADDRESS_PER_HOUR or recent.filter(ip=ip).count() >= LINKS_PER_IP_PER_HOUR:
+        raise HeardError("rate_limited", "Too many sign-in links were asked for in the last hour. Please wait an hour and try again.")
+
+
+def issue_link(stakeholder, base_url: str = "") -> str:
+    """A new magic link for the stakeholder (full URL). Also used by `heard portal-link`."""
+    raw = secrets.token_urlsafe(32)
+    PortalLinkToken.objects.create(stakeholder=stakeholder, token_hash=hash_token(raw), expires_at=timezone.now() + timedelta(minutes=LINK_MINUTES))
+    return (base_url or settings.BASE_URL).rstrip("/") + reverse("portal:link", kwargs={"token": raw})
+
+
+def _mail_links(email: str, links: list[tuple[str, str]]) -> None:
+    context = {"links": links, "minutes": LINK_MINUTES}
+    message = EmailMultiAlternatives(
+        subject="Your sign-in link for heard", body=render_to_string("portal/email/link.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[email],
+    )
+    message.attach_alternative(render_to_string("portal/email/link.html", context), "text/html")
+    message.send()
+
+
+@transaction.atomic
+def request_link(*, email, ip: str, base_url: str = "") -> None:
+    """E-mail a sign-in link to every (not erased) stakeholder with this address.
+
+    Answers the same whether or not anyone has the address; raises rate_limited when the
+    address or the IP asked too often.
+    """
+    address = _normal_email(email)
+    if not address or "@" not in address or len(address) > 254:
+        raise HeardError("invalid", "Enter the e-mail address the team knows you by, like name@example.com.", "email")
+    ip = (ip or "unknown")[:45]
+    _check_rate(address, ip)
+    PortalSignInRequest.objects.create(email=address, ip=ip)
+    from heard.stakeholders.models import Stakeholder
+
+    people = Stakeholder.objects.filter(email__iexact=address, erased_at__isnull=True).select_related("workspace").order_by("workspace__name")
+    links = [(person.workspace.name, issue_link(person, base_url)) for person in people]
+    if links:
+        transaction.on_commit(lambda: _mail_links(address, links))
+
+
+@transaction.atomic
+def redeem_link(raw_token: str):
+    """The stakeholder behind a usable link, marking it used; invalid otherwise."""
+    token = PortalLinkToken.objects.select_related("stakeholder").filter(token_hash=hash_token(str(raw_token or ""))).first()
+    now = timezone.now()
+    usable = token is not None and PortalLinkToken.objects.filter(pk=token.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now) == 1
+    if not usable or token.stakeholder.is_erased:
+        raise HeardError("invalid", "This sign-in link has expired or was already used. Ask for a new one below.", "token")
+    audit.record(actor=f"stakeholder #{token.stakeholder_id} (portal)", workspace=token.stakeholder.workspace, verb="portal.signed_in", target=token.stakeholder)
+    return token.stakeholder
+
+
+def _text(raw, field: str, what: str) -> str:
+    text = str(raw or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise HeardValidationErrors({field: f"Write your {what} first."})
+    if len(text) > MAX_TEXT:
+        raise HeardValidationErrors({field: f"Please keep it under {MAX_TEXT} characters."})
+    return text
+
+
+@transaction.atomic
+def give_feedback(*, stakeholder, product, text, job: str = "", environment: str = ""):
+    """New feedback from the portal: a written comment by the stakeholder, recorded by the system."""
+    from heard.feedback import actions as feedback_actions
+
+    if product is None or product.workspace_id != stakeholder.workspace_id:
+        raise HeardValidationErrors({"product": "Choose one of the products listed."})
+    body = _text(text, "text", "feedback")
+    return feedback_actions.record_feedback(actor=None, product=product, data={
+        "text": body, "stakeholder": str(stakeholder.pk), "channel": "written_comment",
+        "job": str(job or "").strip()[:2000], "environment": str(environment or "").strip()[:2000],
+    })
+
+
+@transaction.atomic
+def comment_on_pre_read(*, stakeholder, pre_read, body):
+    from heard.sessions import actions as session_actions
+
+    pre_read = queries.get_pre_read(stakeholder, pre_read.pk)
+    text = _text(body, "body", "comment")
+    return session_actions.add_comment(actor=None, session=pre_read.session, body=text, pre_read=pre_read, stakeholder=stakeholder)
+
+
+@transaction.atomic
+def comment_on_criterion(*, stakeholder, criterion, body):
+    """A comment on a draft acceptance criterion arrives as feedback linked to that criterion."""
+    from heard.feedback import actions as feedback_actions
+
+    criterion = queries.get_criterion(stakeholder, criterion.pk)
+    text = _text(body, "body", "comment")
+    feedback = feedback_actions.record_feedback(actor=None, product=criterion.item.product, data={
+        "text": text, "stakeholder": str(stakeholder.pk), "channel": "written_comment",
+    })
+    feedback_actions.link_feedback(actor=None, feedback=feedback, criterion=criterion, weight=2)
+    return feedback
+
+
+@transaction.atomic
+def comment_on_decision(*, stakeholder, decision, body):
+    try:
+        from heard.decisions import actions as decision_actions
+    except ImportError:
+        decision_actions = None
+    if decision_actions is None or not hasattr(decision_actions, "add_comment"):
+        raise HeardError("not_found", "Decision was not found.")
+    decision = queries.get_decision(stakeholder, decision.pk)
+    text = _text(body, "body", "comment")
+    return decision_actions.add_comment(actor=None, decision=decision, stakeholder=stakeholder, body=text)

@@ -1,0 +1,8 @@
+import pytest
+
+from tests.closure.world import build_world
+
+
+@pytest.fixture
+def world(workspace, product, other_workspace):
+    return build_world(workspace, product, other_workspace)
