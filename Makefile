@@ -46,7 +46,12 @@ lint: install
 	$(BIN)/ruff check src tests bench
 
 bench: install
-	@for script in bench/*.py; do case $$script in bench/_*|bench/gen_*) continue;; esac; echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python bench/feedback.py --rows 100000
+	$(BIN)/python bench/import_tickets.py --rows 1000000
+	$(BIN)/python bench/import_tickets.py --rows 1000000 --database-url $(PG_URL)_bench
+	$(BIN)/python bench/themes.py --rows 100000
+	$(BIN)/python bench/themes.py --rows 1000000
+	$(BIN)/python bench/themes_quality.py --csv ../shared/data/banking77.csv.gz --text-col text --label-col label
 
 clean:
 	rm -rf $(VENV) .staticfiles heard.sqlite3* heard-demo.sqlite3*
