@@ -246,6 +246,10 @@ def main() -> None:
 
     stored = Ticket.objects.filter(product=product).count()
     raw_seconds = raw_postgres(path) if args.database_url else raw_sqlite(path, workdir)
+    from heard.support.actions import WORKER_MIN_BYTES
+
+    own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child's peak
     heard_rate = args.rows / first_seconds
     raw_rate = args.rows / raw_seconds
     result = {
@@ -265,7 +269,12 @@ def main() -> None:
         "rejected": first.rejected,
         "requesters_created": first.requesters_created,
         "generate_seconds": round(generate_seconds, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # The importer reads and prepares a large file in a second process (see
+        # heard.support.parsing.read_prepared_in_worker); its peak counts as well.
+        "peak_rss_mb": round((own_rss + worker_rss) / 1024, 1),
+        "peak_rss_importer_mb": round(own_rss / 1024, 1),
+        "peak_rss_reader_process_mb": round(worker_rss / 1024, 1),
+        "reader_process": path.stat().st_size >= WORKER_MIN_BYTES,
     }
     print(json.dumps(result))
 

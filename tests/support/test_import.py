@@ -230,3 +230,28 @@ def test_cli_exits_1_and_lists_bad_rows(product, capsys):
     assert exc.value.code == 1
     err = capsys.readouterr().err
     assert "line 5 (created_at)" in err
+
+
+@pytest.mark.django_db
+def test_large_files_read_by_a_second_process_give_the_same_result(product, monkeypatch):
+    """Big files are parsed in a second process; its results must match the in-process path."""
+    import heard.support.actions as support_actions
+
+    in_process = run(product, "bad_rows.csv")
+    in_process_rows = sorted(Ticket.objects.filter(product=product).values_list("external_id", "subject", "requester_email", "created_at"))
+    Ticket.objects.filter(product=product).delete()
+    monkeypatch.setattr(support_actions, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    real_reader, used = support_actions.read_prepared_in_worker, []
+
+    def counting_reader(*args, **kwargs):
+        used.append(args[0])
+        return real_reader(*args, **kwargs)
+
+    monkeypatch.setattr(support_actions, "read_prepared_in_worker", counting_reader)
+    worker = run(product, "bad_rows.csv")
+    assert used, "the second-process reader was not used"
+    worker_rows = sorted(Ticket.objects.filter(product=product).values_list("external_id", "subject", "requester_email", "created_at"))
+    assert worker_rows == in_process_rows
+    assert [(p.line, p.field, p.message) for p in worker.problems] == [(p.line, p.field, p.message) for p in in_process.problems]
+    assert (worker.created, worker.rejected) == (in_process.created, in_process.rejected)

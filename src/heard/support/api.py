@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from django.core.files.storage import default_storage
 from django.utils.text import get_valid_filename
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from heard.core.api import workspace_for
@@ -136,7 +136,7 @@ def _start_import(request, file, product, format, mapping, workspace):
         raise HeardError("invalid", f"Unknown format “{format}”; choose one of: {', '.join(actions.FORMATS)}.", "format")
     path, name = store_upload(file)
     job = actions.start_ticket_import(actor=request.auth, product=prod, path=path, file_name=name, fmt=format or None, mapping=mapping_dict)
-    return 202, job
+    return Status(202, job)
 
 
 @router.post("/tickets:import", response={202: ImportJobOut})

@@ -8,6 +8,9 @@ raises RowError from ``clean_ticket``; the importer reports it and goes on.
 Column names are matched after normalising (trimmed, lowercased, spaces, hyphens and dots
 to underscores), so "Created time", "created-time" and "created_time" are the same column.
 ``mapping`` ({file column: heard field}) wins over the built-in names.
+
+The importer itself uses ``read_prepared``: the same rules, applied to a CSV row's values by
+position and producing the tuples the database stores (see PREPARED), in batches.
 """
 
 from __future__ import annotations
@@ -739,15 +742,19 @@ def _prepared_csv(source: _CsvFile, preparer: RowPreparer, notes: list | None, s
                 email = emails[raw_email] = encode_email(raw_email)
             if email.__class__ is not str:
                 if email.__class__ is RowError:
-                    raise email
+                    raise RowError(email.message, email.field)  # a fresh one: no traceback piles up
                 name, email = name or email[0], ""  # a name in the address column
             raw = values[i_status]
             status = statuses.get(raw)
             if status is None:
+                if len(statuses) >= _CACHE_LIMIT:
+                    statuses.clear()
                 status = statuses[raw] = _status_value(raw, fmt, FRESHDESK_STATUS)
             raw = values[i_priority]
             priority = priorities.get(raw)
             if priority is None:
+                if len(priorities) >= _CACHE_LIMIT:
+                    priorities.clear()
                 priority = priorities[raw] = _status_value(raw, fmt, FRESHDESK_PRIORITY)
             raw = values[i_tags]
             tags = tag_texts.get(raw)
@@ -777,36 +784,39 @@ def _prepared_csv(source: _CsvFile, preparer: RowPreparer, notes: list | None, s
 
 # ---------------------------------------------------------------- a second process
 
-WORKER_QUEUE_BATCHES = 4  # prepared batches waiting for the writer, at most (memory stays flat)
-
 
 def read_prepared_in_worker(path: str, fmt: str, mapping: dict | None, notes: list, postgres: bool, size: int):
     """The batches of ``read_prepared`` plus the bytes read so far, ``(rows, problems, count,
-    position)``, read and prepared by a second process while this one writes.
+    position)``, read and prepared by a second Python process while this one writes.
 
     Reading and cleaning cost about as much as the database's own work, so on two cores the
-    import takes about as long as the writing alone. The worker imports only this module
-    (no Django, no database connection) and hands over at most WORKER_QUEUE_BATCHES batches
-    ahead. A file error arrives after the rows read before it, as in read_prepared.
+    import takes about as long as the writing alone. The worker is a fresh interpreter that
+    imports only this module (no Django, no database connection, nothing of the caller's
+    ``__main__``); it sends pickled batches through a pipe, and the pipe's small buffer
+    keeps it at most a batch or two ahead, so memory stays flat. A file error arrives after
+    the rows read before it, as in read_prepared.
     """
-    import multiprocessing
-    import queue as queues
+    import os
+    import pickle
+    import subprocess
+    from pathlib import Path
 
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding DB connections
-    channel = context.Queue(maxsize=WORKER_QUEUE_BATCHES)
-    worker = context.Process(
-        target=_prepare_in_worker, args=(path, fmt, mapping or {}, postgres, size, channel), daemon=True,
-        name="heard-ticket-reader",
+    package_root = str(Path(__file__).resolve().parents[2])  # the directory holding heard/
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from heard.support.parsing import _prepare_in_worker; _prepare_in_worker()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
     )
-    worker.start()
     try:
+        pickle.dump((path, fmt, mapping or {}, postgres, size), worker.stdin)
+        worker.stdin.close()
+        load, source = pickle.load, worker.stdout
         while True:
             try:
-                item = channel.get(timeout=1.0)
-            except queues.Empty:
-                if not worker.is_alive():
-                    raise RuntimeError(f"The process reading the file stopped (exit code {worker.exitcode}).") from None
-                continue
+                item = load(source)
+            except EOFError:
+                raise RuntimeError(f"The process reading the file stopped (exit code {worker.wait()}).") from None
             if item[0] == "batch":
                 yield item[1:]
                 continue
@@ -815,33 +825,40 @@ def read_prepared_in_worker(path: str, fmt: str, mapping: dict | None, notes: li
                 raise item[2]
             return
     finally:
-        if worker.is_alive():
-            worker.terminate()  # the writer stopped early: nobody will read the rest
-        worker.join()
-        channel.close()
+        if worker.poll() is None:
+            worker.kill()  # the writer stopped early: nobody will read the rest
+        worker.stdout.close()
+        worker.wait()
 
 
-def _prepare_in_worker(path, fmt, mapping, postgres, size, channel) -> None:
+def _prepare_in_worker() -> None:
+    """The worker's side: arguments arrive pickled on stdin, batches leave pickled on stdout."""
+    import pickle
+
+    path, fmt, mapping, postgres, size = pickle.load(sys.stdin.buffer)
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write into the pipe
+
+    def send(item) -> None:
+        pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+
     notes: list[str] = []
     try:
         binary, handle = open_binary(path)
         with handle:
             for rows, problems, count in read_prepared(handle, fmt, mapping, notes, postgres, size):
-                channel.put(("batch", rows, problems, count, _tell(binary)))
-    except (FileError, UnicodeDecodeError, RowError) as exc:
-        channel.put(("error", notes, exc))
+                send(("batch", rows, problems, count, _tell(binary)))
+    except BrokenPipeError:
+        return  # the importer stopped reading
     except Exception as exc:  # noqa: BLE001 - handed to the importer, which reports and re-raises it
-        import pickle
-
         try:
             pickle.dumps(exc)
         except Exception:  # noqa: BLE001 - an exception that cannot cross to the importer as it is
             exc = RuntimeError(f"{exc.__class__.__name__}: {exc}")
-        channel.put(("error", notes, exc))
+        send(("error", notes, exc))
     else:
-        channel.put(("done", notes))
-    channel.close()
-    channel.join_thread()
+        send(("done", notes))
+    out.flush()
 
 
 def _tell(binary) -> int:
