@@ -40,7 +40,11 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     content_hash = models.CharField(max_length=32)
     imported_at = models.DateTimeField(default=timezone.now)
-    last_import = models.ForeignKey("ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Which import last wrote this ticket: a plain pointer, without a database constraint or
+    # index, because every import rewrites it in bulk and nothing looks tickets up by it.
+    last_import = models.ForeignKey(
+        "ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False, db_index=False
+    )
     # Set when the requester was erased: the ticket still counts, and imports leave it alone.
     erased_at = models.DateTimeField(null=True, blank=True)
 
