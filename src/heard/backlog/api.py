@@ -8,9 +8,9 @@ from datetime import datetime
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from heard.core.api import workspace_for
+from heard.core.api import PageMeta, workspace_for
+from heard.core.api import page_response as _page
 from heard.core.errors import HeardError
-from heard.core.pagination import paginate
 from heard.core.queries import get_product
 
 from . import actions, queries
@@ -106,24 +106,12 @@ class ConversationOut(Schema):
     speakers: list[Speaker]
 
 
-class PageMeta(Schema):
-    total: int
-    page: int
-    pages: int
-    per_page: int
-
-
 class ItemPage(PageMeta):
     items: list[ItemOut]
 
 
 class CriterionPage(PageMeta):
     items: list[CriterionOut]
-
-
-def _page(qs, page, per_page):
-    result = paginate(qs, page, per_page)
-    return {"items": result.items, "total": result.total, "page": result.page, "pages": result.pages, "per_page": result.per_page}
 
 
 def _product(request, workspace, slug):

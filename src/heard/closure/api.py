@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 from ninja import Router, Schema, Status
 
+from heard.core.api import page_response as _page
 from heard.core.api import workspace_for
-from heard.core.pagination import paginate
 from heard.core.queries import get_product
 
 from . import actions, queries
@@ -70,11 +70,6 @@ def _note(n) -> dict:
     return {"id": n.pk, "cycle": n.cycle_id, "stakeholder": n.stakeholder_id, "stakeholder_name": n.stakeholder.name, "status": n.status,
             "subject": n.subject, "body": n.body, "readability_score": n.readability_score, "readability_label": n.readability_label,
             "skip_reason": n.skip_reason, "sent_at": n.sent_at, "opened_at": n.opened_at, "acknowledged_at": n.acknowledged_at}
-
-
-def _page(qs, page, per_page, fn) -> dict:
-    result = paginate(qs, page, per_page)
-    return {"items": [fn(x) for x in result.items], "total": result.total, "page": result.page, "pages": result.pages}
 
 
 @router.get("/closure-cycles", summary="Closure cycles of a product")

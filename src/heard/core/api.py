@@ -73,3 +73,29 @@ def install_error_handlers(api) -> None:
             {"error": {"code": "unauthenticated", "message": "Send an API token as 'Authorization: Bearer TOKEN' (create one with `heard token EMAIL`).", "field": None}},
             status=401,
         )
+
+
+class PageMeta(Schema):
+    """What every paginated list answers besides its ``items``."""
+
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+def page_response(queryset, page, per_page, convert=None) -> dict:
+    """One page of ``queryset`` as ``{"items", "total", "page", "pages", "per_page"}``.
+
+    ``convert`` turns each object into what the response schema expects, when it differs.
+    """
+    from .pagination import paginate
+
+    result = paginate(queryset, page, per_page)
+    items = [convert(item) for item in result.items] if convert else result.items
+    return {"items": items, "total": result.total, "page": result.page, "pages": result.pages, "per_page": result.per_page}
+
+
+def given(payload: Schema) -> dict:
+    """The fields the caller actually sent (for PATCH: change only those)."""
+    return payload.model_dump(exclude_unset=True)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from ninja import Field, Router, Schema, Status
 
+from heard.core.api import given as _given
 from heard.core.api import workspace_for
 from heard.core.pagination import paginate
 from heard.core.queries import get_product
@@ -296,10 +297,6 @@ class ForumPatch(Schema):
 
 
 # ---------------------------------------------------------------- helpers
-
-def _given(payload: Schema) -> dict:
-    return payload.model_dump(exclude_unset=True)
-
 
 def _decision(request, decision_id: int, workspace: str | None) -> Decision:
     return queries.decision_in_workspace(request.auth, workspace_for(request, workspace), decision_id)

@@ -11,8 +11,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from heard.core.api import workspace_for
-from heard.core.pagination import paginate
+from heard.core.api import PageMeta, workspace_for
 from heard.core.queries import get_product
 
 from . import actions, queries
@@ -105,13 +104,6 @@ class FeedbackPatch(Schema):
     session: int | None = None
 
 
-class PageMeta(Schema):
-    total: int
-    page: int
-    pages: int
-    per_page: int
-
-
 class FeedbackPage(PageMeta):
     items: list[FeedbackOut]
     total_is_capped: bool = Field(False, description="True when more than 10 000 items match; total is then 10 000.")
@@ -169,11 +161,6 @@ class MergeIn(Schema):
     product: str
     items: list[int] = Field(..., description="Two or more feedback ids of the product.")
     text: str = Field("", description="Wording of the merged item; default the originals' words.")
-
-
-def _page(qs, page, per_page):
-    result = paginate(qs, page, per_page)
-    return {"items": result.items, "total": result.total, "page": result.page, "pages": result.pages, "per_page": result.per_page}
 
 
 def _capped_page(qs, page, per_page):

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from heard.core.api import given as _given
 from heard.core.api import workspace_for
 from heard.core.pagination import paginate
 from heard.core.plain_language import check
@@ -277,10 +278,6 @@ class GlossaryIn(Schema):
     term: str
     plain: str = ""
     note: str = ""
-
-
-def _given(payload: Schema) -> dict:
-    return payload.model_dump(exclude_unset=True)
 
 
 def _session(request, session_id: int, workspace: str | None) -> Session:

@@ -12,8 +12,9 @@ from decimal import Decimal
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from heard.core.api import workspace_for
-from heard.core.pagination import paginate
+from heard.core.api import PageMeta, workspace_for
+from heard.core.api import given as _given
+from heard.core.api import page_response as _page
 
 from . import actions, queries
 
@@ -182,18 +183,6 @@ class DisclosureIn(Schema):
     ends_at: datetime | None = None
 
 
-def _page(qs, page, per_page, schema):
-    result = paginate(qs, page, per_page)
-    return {"items": result.items, "total": result.total, "page": result.page, "pages": result.pages, "per_page": result.per_page}
-
-
-class PageMeta(Schema):
-    total: int
-    page: int
-    pages: int
-    per_page: int
-
-
 class StakeholderPage(PageMeta):
     items: list[StakeholderOut]
 
@@ -210,16 +199,12 @@ class ConsentPage(PageMeta):
     items: list[ConsentOut]
 
 
-def _given(payload: Schema) -> dict:
-    return payload.model_dump(exclude_unset=True)
-
-
 # ------------------------------------------------------------------ segments
 
 @router.get("/segments", response=SegmentPage)
 def list_segments(request, workspace: str | None = None, page: int = 1, per_page: int = 50):
     ws = workspace_for(request, workspace)
-    return _page(queries.segments(request.auth, ws), page, per_page, SegmentOut)
+    return _page(queries.segments(request.auth, ws), page, per_page)
 
 
 @router.post("/segments", response={201: SegmentOut})
@@ -251,7 +236,7 @@ def delete_segment(request, segment_id: int, workspace: str | None = None):
 @router.get("/organisations", response=OrganisationPage)
 def list_organisations(request, workspace: str | None = None, segment: str = "", q: str = "", page: int = 1, per_page: int = 50):
     ws = workspace_for(request, workspace)
-    return _page(queries.organisations(request.auth, ws, segment=segment, q=q), page, per_page, OrganisationOut)
+    return _page(queries.organisations(request.auth, ws, segment=segment, q=q), page, per_page)
 
 
 @router.post("/organisations", response={201: OrganisationOut})
@@ -284,7 +269,7 @@ def delete_organisation(request, organisation_id: int, workspace: str | None = N
 def list_stakeholders(request, workspace: str | None = None, kind: str = "", segment: str = "", organisation: str = "", q: str = "", page: int = 1, per_page: int = 50):
     ws = workspace_for(request, workspace)
     qs = queries.stakeholders(request.auth, ws, kind=kind, segment=segment, organisation=organisation, q=q)
-    return _page(qs, page, per_page, StakeholderOut)
+    return _page(qs, page, per_page)
 
 
 @router.post("/stakeholders", response={201: StakeholderOut})
@@ -336,7 +321,7 @@ def erase_stakeholder(request, stakeholder_id: int, workspace: str | None = None
 @router.get("/consents", response=ConsentPage)
 def list_consents(request, workspace: str | None = None, stakeholder: str = "", purpose: str = "", active: bool | None = None, page: int = 1, per_page: int = 50):
     ws = workspace_for(request, workspace)
-    return _page(queries.consents(request.auth, ws, stakeholder=stakeholder, purpose=purpose, active=active), page, per_page, ConsentOut)
+    return _page(queries.consents(request.auth, ws, stakeholder=stakeholder, purpose=purpose, active=active), page, per_page)
 
 
 @router.post("/consents", response={201: ConsentOut})
