@@ -93,11 +93,7 @@ def update_item(*, actor, item: BacklogItem, data: dict, report_change: bool = F
     cleaned = clean_item(product, data, instance=item)
     changed = {f: v for f, v in cleaned.items() if getattr(item, f) != v}
     if changed:
-        before = audit.snapshot(item)
-        for field, value in changed.items():
-            setattr(item, field, value)
-        item.save()
-        audit.record(actor=actor, workspace=product.workspace, verb="backlog_item.updated", target=item, before=before, after=audit.snapshot(item))
+        audit.save_changes(actor=actor, workspace=product.workspace, target=item, changes=changed, verb="backlog_item.updated")
     return bool(changed) if report_change else item
 
 
@@ -105,8 +101,7 @@ def update_item(*, actor, item: BacklogItem, data: dict, report_change: bool = F
 def delete_item(*, actor, item: BacklogItem) -> None:
     """Delete an item with its criteria; feedback that was linked to it stays, unlinked."""
     permissions.require(actor, item.product.workspace, "backlog.edit")
-    audit.record(actor=actor, workspace=item.product.workspace, verb="backlog_item.deleted", target=item, before=audit.snapshot(item))
-    item.delete()
+    audit.delete_with_event(actor=actor, workspace=item.product.workspace, target=item, verb="backlog_item.deleted")
 
 
 def _co_writers(workspace, raw) -> list:

@@ -493,8 +493,7 @@ def save_figure(*, actor, product: Product, data: dict, figure: ProductShare | N
 def delete_figure(*, actor, figure: ProductShare) -> None:
     workspace = figure.product.workspace
     permissions.require(actor, workspace, "closure.send")
-    audit.record(actor=actor, workspace=workspace, verb="closure.figure_deleted", target=figure, before=audit.snapshot(figure))
-    figure.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=figure, verb="closure.figure_deleted")
 
 
 # ---------------------------------------------------------------- personal data

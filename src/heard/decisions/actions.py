@@ -281,11 +281,7 @@ def update_option(*, actor, option: DecisionOption, data: dict) -> DecisionOptio
     permissions.require(actor, workspace, "decisions.edit")
     _still_open(decision)
     cleaned = _clean_option(data, partial=True)
-    before = audit.snapshot(option)
-    for field, value in cleaned.items():
-        setattr(option, field, value)
-    option.save()
-    audit.record(actor=actor, workspace=workspace, verb="decision_option.updated", target=option, before=before, after=audit.snapshot(option))
+    audit.save_changes(actor=actor, workspace=workspace, target=option, changes=cleaned, verb="decision_option.updated")
     return option
 
 
@@ -295,8 +291,7 @@ def remove_option(*, actor, option: DecisionOption) -> None:
     workspace = _workspace(decision)
     permissions.require(actor, workspace, "decisions.edit")
     _still_open(decision)
-    audit.record(actor=actor, workspace=workspace, verb="decision_option.removed", target=option, before=audit.snapshot(option))
-    option.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=option, verb="decision_option.removed")
 
 
 # ---------------------------------------------------------------- evidence
@@ -359,8 +354,7 @@ def remove_evidence(*, actor, evidence: DecisionEvidence) -> None:
     workspace = _workspace(decision)
     permissions.require(actor, workspace, "decisions.edit")
     _still_open(decision)
-    audit.record(actor=actor, workspace=workspace, verb="decision_evidence.removed", target=evidence, before=audit.snapshot(evidence))
-    evidence.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=evidence, verb="decision_evidence.removed")
 
 
 # ---------------------------------------------------------------- participants and advice
@@ -428,8 +422,7 @@ def remove_participant(*, actor, participant: DecisionParticipant) -> None:
     workspace = _workspace(decision)
     permissions.require(actor, workspace, "decisions.edit")
     _still_open(decision)
-    audit.record(actor=actor, workspace=workspace, verb="decision_participant.removed", target=participant, before=audit.snapshot(participant))
-    participant.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=participant, verb="decision_participant.removed")
 
 
 @transaction.atomic

@@ -331,8 +331,7 @@ def link_feedback(*, actor, feedback: Feedback, backlog_item=None, criterion=Non
 def unlink_feedback(*, actor, link: FeedbackLink) -> None:
     feedback = link.feedback
     permissions.require(actor, feedback.product.workspace, "feedback.record")
-    audit.record(actor=actor, workspace=feedback.product.workspace, verb="feedback.unlinked", target=link, before=audit.snapshot(link))
-    link.delete()
+    audit.delete_with_event(actor=actor, workspace=feedback.product.workspace, target=link, verb="feedback.unlinked")
     _rescore(feedback)
 
 

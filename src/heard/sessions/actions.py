@@ -343,11 +343,7 @@ def update_objective(*, actor, objective: Objective, data: dict) -> Objective:
     session = objective.session
     permissions.require(actor, session.product.workspace, "sessions.edit")
     cleaned = _clean_objective(session, data, objective)
-    before = audit.snapshot(objective)
-    for field, value in cleaned.items():
-        setattr(objective, field, value)
-    objective.save()
-    audit.record(actor=actor, workspace=session.product.workspace, verb="objective.updated", target=objective, before=before, after=audit.snapshot(objective))
+    audit.save_changes(actor=actor, workspace=session.product.workspace, target=objective, changes=cleaned, verb="objective.updated")
     return objective
 
 
@@ -356,8 +352,7 @@ def remove_objective(*, actor, objective: Objective) -> None:
     """Remove an objective; agenda items that served it lose their outcome (and are flagged)."""
     session = objective.session
     permissions.require(actor, session.product.workspace, "sessions.edit")
-    audit.record(actor=actor, workspace=session.product.workspace, verb="objective.removed", target=objective, before=audit.snapshot(objective))
-    objective.delete()
+    audit.delete_with_event(actor=actor, workspace=session.product.workspace, target=objective, verb="objective.removed")
 
 
 # ---------------------------------------------------------------- agenda items
@@ -415,11 +410,7 @@ def update_agenda_item(*, actor, item: AgendaItem, data: dict) -> AgendaItem:
     session = item.session
     permissions.require(actor, session.product.workspace, "sessions.edit")
     cleaned = _clean_agenda_item(session, data, item)
-    before = audit.snapshot(item)
-    for field, value in cleaned.items():
-        setattr(item, field, value)
-    item.save()
-    audit.record(actor=actor, workspace=session.product.workspace, verb="agenda_item.updated", target=item, before=before, after=audit.snapshot(item))
+    audit.save_changes(actor=actor, workspace=session.product.workspace, target=item, changes=cleaned, verb="agenda_item.updated")
     return item
 
 
@@ -427,8 +418,7 @@ def update_agenda_item(*, actor, item: AgendaItem, data: dict) -> AgendaItem:
 def remove_agenda_item(*, actor, item: AgendaItem) -> None:
     session = item.session
     permissions.require(actor, session.product.workspace, "sessions.edit")
-    audit.record(actor=actor, workspace=session.product.workspace, verb="agenda_item.removed", target=item, before=audit.snapshot(item))
-    item.delete()
+    audit.delete_with_event(actor=actor, workspace=session.product.workspace, target=item, verb="agenda_item.removed")
 
 
 # ---------------------------------------------------------------- participants
@@ -525,11 +515,7 @@ def update_participant(*, actor, participant: Participant, right: str | None = N
         cleaned["attendance"] = value
     if errors:
         raise HeardValidationErrors(errors)
-    before = audit.snapshot(participant)
-    for field, value in cleaned.items():
-        setattr(participant, field, value)
-    participant.save()
-    audit.record(actor=actor, workspace=workspace, verb="participant.updated", target=participant, before=before, after=audit.snapshot(participant))
+    audit.save_changes(actor=actor, workspace=workspace, target=participant, changes=cleaned, verb="participant.updated")
     return participant
 
 
@@ -563,8 +549,7 @@ def record_attendance(*, actor, session: Session, attendance: dict) -> int:
 def remove_participant(*, actor, participant: Participant) -> None:
     workspace = participant.session.product.workspace
     permissions.require(actor, workspace, "sessions.edit")
-    audit.record(actor=actor, workspace=workspace, verb="participant.removed", target=participant, before=audit.snapshot(participant))
-    participant.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=participant, verb="participant.removed")
 
 
 # ---------------------------------------------------------------- pre-reads
@@ -603,11 +588,7 @@ def update_pre_read(*, actor, pre_read: PreRead, data: dict) -> PreRead:
     session = pre_read.session
     permissions.require(actor, session.product.workspace, "sessions.edit")
     cleaned = _clean_pre_read(session, data, pre_read)
-    before = audit.snapshot(pre_read)
-    for field, value in cleaned.items():
-        setattr(pre_read, field, value)
-    pre_read.save()
-    audit.record(actor=actor, workspace=session.product.workspace, verb="pre_read.updated", target=pre_read, before=before, after=audit.snapshot(pre_read))
+    audit.save_changes(actor=actor, workspace=session.product.workspace, target=pre_read, changes=cleaned, verb="pre_read.updated")
     return pre_read
 
 
@@ -628,8 +609,7 @@ def share_pre_read(*, actor, pre_read: PreRead, at: datetime | None = None) -> P
 def remove_pre_read(*, actor, pre_read: PreRead) -> None:
     session = pre_read.session
     permissions.require(actor, session.product.workspace, "sessions.edit")
-    audit.record(actor=actor, workspace=session.product.workspace, verb="pre_read.removed", target=pre_read, before=audit.snapshot(pre_read))
-    pre_read.delete()
+    audit.delete_with_event(actor=actor, workspace=session.product.workspace, target=pre_read, verb="pre_read.removed")
 
 
 # ---------------------------------------------------------------- comments (asynchronous input)
@@ -705,8 +685,7 @@ def set_glossary_term(*, actor, workspace: Workspace, term: str, plain: str = ""
 @transaction.atomic
 def delete_glossary_term(*, actor, entry: GlossaryTerm) -> None:
     permissions.require(actor, entry.workspace, "glossary.edit")
-    audit.record(actor=actor, workspace=entry.workspace, verb="glossary_term.deleted", target=entry, before=audit.snapshot(entry))
-    entry.delete()
+    audit.delete_with_event(actor=actor, workspace=entry.workspace, target=entry, verb="glossary_term.deleted")
 
 
 # ---------------------------------------------------------------- a person's data

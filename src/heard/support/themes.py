@@ -671,8 +671,7 @@ def link_theme(*, actor, theme: Theme, backlog_item=None, decision=None, weight=
 def unlink_theme(*, actor, link: ThemeLink) -> None:
     workspace = link.theme.product.workspace
     permissions.require(actor, workspace, "themes.edit")
-    audit.record(actor=actor, workspace=workspace, verb="theme.unlinked", target=link, before=audit.snapshot(link))
-    link.delete()
+    audit.delete_with_event(actor=actor, workspace=workspace, target=link, verb="theme.unlinked")
 
 
 # ---------------------------------------------------------------- feedback
