@@ -22,6 +22,7 @@ VERBS = {
     "closure": "Draft and send closure notes for a product's cycle (`draft`, `send`).",
     "themes": "Mine support themes for a product now, or list them (`mine`, `list`).",
     "portal-link": "Print a one-time portal sign-in link for a stakeholder.",
+    "portal": "Portal housekeeping: delete old sign-in links and requests (`prune`).",
 }
 
 

@@ -37,6 +37,11 @@ DEBUG = env_bool("HEARD_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [h.strip() for h in env("HEARD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("HEARD_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 BASE_URL = env("HEARD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many reverse proxies in front of heard append to X-Forwarded-For (0: use REMOTE_ADDR).
+_trusted_proxies = env("HEARD_TRUSTED_PROXIES", "0").strip()
+if not _trusted_proxies.isdigit():
+    raise ImproperlyConfigured("HEARD_TRUSTED_PROXIES must be a whole number of proxy hops (0 when there is none).")
+HEARD_TRUSTED_PROXIES = int(_trusted_proxies)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

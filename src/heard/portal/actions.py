@@ -5,18 +5,22 @@ decision comments.
 
 Magic links: a random token e-mailed once; only its SHA-256 is stored; it expires after
 ``LINK_MINUTES`` and works once. Requests are limited per address and per IP
-(``LINKS_PER_ADDRESS_PER_HOUR``, ``LINKS_PER_IP_PER_HOUR``); the answer is the same
-whether or not the address belongs to anyone.
+(``LINKS_PER_ADDRESS_PER_HOUR``, ``LINKS_PER_IP_PER_HOUR``). The request itself does the same
+work whether or not the address belongs to anyone (check the limits, record the request,
+queue a task); only the background task looks the address up and sends the e-mail, so
+neither the answer nor its timing tells who is a stakeholder.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +34,11 @@ from .models import PortalLinkToken, PortalSignInRequest, hash_token
 LINK_MINUTES = 30
 LINKS_PER_ADDRESS_PER_HOUR = 5
 LINKS_PER_IP_PER_HOUR = 5
+RATE_WINDOW = timedelta(hours=1)
+# Sign-in rows are kept a day: long past what the hourly limits count, short enough that a
+# table of who asked for a link does not grow forever.
+KEEP_SIGN_INS = timedelta(days=1)
+assert KEEP_SIGN_INS >= RATE_WINDOW, "pruning must never remove rows the rate limits still count"
 MAX_TEXT = 5000
 
 
@@ -38,10 +47,24 @@ def _normal_email(raw) -> str:
 
 
 def _check_rate(email: str, ip: str) -> None:
-    since = timezone.now() - timedelta(hours=1)
-    recent = PortalSignInRequest.objects.filter(at__gte=since)
+    recent = PortalSignInRequest.objects.filter(at__gte=timezone.now() - RATE_WINDOW)
     if recent.filter(email=email).count() >= LINKS_PER_ADDRESS_PER_HOUR or recent.filter(ip=ip).count() >= LINKS_PER_IP_PER_HOUR:
         raise HeardError("rate_limited", "Too many sign-in links were asked for in the last hour. Please wait an hour and try again.")
+
+
+def _ip_bucket(ip: str) -> str:
+    """What the per-IP limit counts: the address, or for IPv6 its /64 network, since one
+    household or server usually holds a whole /64 and could otherwise rotate addresses."""
+    raw = (ip or "").strip()
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw[:45] or "unknown"
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def issue_link(stakeholder, base_url: str = "") -> str:
@@ -63,23 +86,53 @@ def _mail_links(email: str, links: list[tuple[str, str]]) -> None:
 
 @transaction.atomic
 def request_link(*, email, ip: str, base_url: str = "") -> None:
-    """E-mail a sign-in link to every (not erased) stakeholder with this address.
+    """Record a request for a sign-in link and queue the e-mail.
 
-    Answers the same whether or not anyone has the address; raises rate_limited when the
-    address or the IP asked too often.
+    Deliberately the same work for every valid address: it never looks the address up (the
+    task ``send_sign_in_links`` does, after the answer has gone). Raises ``invalid`` for
+    something that is not an address and ``rate_limited`` when the address or the IP asked
+    too often.
     """
+    from .tasks import send_sign_in_links
+
     address = _normal_email(email)
     if not address or "@" not in address or len(address) > 254:
         raise HeardError("invalid", "Enter the e-mail address the team knows you by, like name@example.com.", "email")
-    ip = (ip or "unknown")[:45]
-    _check_rate(address, ip)
-    PortalSignInRequest.objects.create(email=address, ip=ip)
+    bucket = _ip_bucket(ip)
+    _check_rate(address, bucket)
+    sign_in_request = PortalSignInRequest.objects.create(email=address, ip=bucket)
+    # Only the request's id goes into the queue: no address in the task table.
+    transaction.on_commit(lambda: send_sign_in_links.enqueue(sign_in_request.pk, base_url))
+
+
+def send_links_for_request(request_id: int, base_url: str = "") -> int:
+    """The background half of ``request_link``: e-mail a link to every (not erased)
+    stakeholder with the requested address, one e-mail listing one link per workspace.
+    Returns how many links were sent (0 for an unknown address)."""
     from heard.stakeholders.models import Stakeholder
 
-    people = Stakeholder.objects.filter(email__iexact=address, erased_at__isnull=True).select_related("workspace").order_by("workspace__name")
-    links = [(person.workspace.name, issue_link(person, base_url)) for person in people]
+    with transaction.atomic():
+        sign_in_request = PortalSignInRequest.objects.filter(pk=request_id).first()
+        if sign_in_request is None:
+            return 0
+        people = (Stakeholder.objects.filter(email__iexact=sign_in_request.email, erased_at__isnull=True)
+                  .select_related("workspace").order_by("workspace__name"))
+        links = [(person.workspace.name, issue_link(person, base_url)) for person in people]
     if links:
-        transaction.on_commit(lambda: _mail_links(address, links))
+        _mail_links(sign_in_request.email, links)
+    return len(links)
+
+
+def prune_sign_ins() -> tuple[int, int]:
+    """Delete links used or expired, and requests made, more than ``KEEP_SIGN_INS`` ago.
+
+    Requests of the last day stay, so the hourly limits still count every one of them.
+    Returns (links deleted, requests deleted).
+    """
+    cutoff = timezone.now() - KEEP_SIGN_INS
+    links, _ = PortalLinkToken.objects.filter(Q(used_at__lt=cutoff) | Q(expires_at__lt=cutoff)).delete()
+    requests, _ = PortalSignInRequest.objects.filter(at__lt=cutoff).delete()
+    return links, requests
 
 
 @transaction.atomic

@@ -12,14 +12,11 @@ from django.views.decorators.http import require_POST
 from heard.closure import actions as closure_actions
 from heard.core.errors import HeardError
 from heard.core.forms import submit
+from heard.core.http import client_ip
 
 from . import actions, queries
 from .auth import current_stakeholder, portal_login_required, sign_in, sign_out
 from .forms import CommentForm, FeedbackForm, SignInForm
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _safe_next(request, raw: str) -> str:
@@ -34,7 +31,7 @@ def start(request):
     form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.request_link(email=form.cleaned_data["email"], ip=_client_ip(request), base_url=request.build_absolute_uri("/"))
+            actions.request_link(email=form.cleaned_data["email"], ip=client_ip(request), base_url=request.build_absolute_uri("/"))
         except HeardError as exc:
             if exc.code == "rate_limited":
                 return render(request, "portal/rate_limited.html", {"error": exc}, status=429)

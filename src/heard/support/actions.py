@@ -39,6 +39,7 @@ from .parsing import (
     read_prepared_in_worker,
     sniff_header,
 )
+from .references import hold_for_import
 
 BATCH_SIZE = 2000
 COMMIT_SECONDS = 1.0
@@ -73,9 +74,15 @@ class TicketImportReport(ImportReport):
     def summary_lines(self) -> list[str]:
         lines = super().summary_lines()
         if self.requesters_created:
-            lines.insert(1, f"{self.requesters_created} requester{'s' if self.requesters_created != 1 else ''} added to the stakeholder map as end users (created by import).")
+            lines.insert(
+                1,
+                f"{self.requesters_created} requester{'s' if self.requesters_created != 1 else ''} added to the stakeholder map as end users (created by import).",
+            )
         if self.repeated:
-            lines.insert(1, f"{self.repeated} row{'s' if self.repeated != 1 else ''} repeated a ticket id seen just before; the later row was kept.")
+            lines.insert(
+                1,
+                f"{self.repeated} row{'s' if self.repeated != 1 else ''} repeated a ticket id seen just before; the later row was kept.",
+            )
         if self.rejected_rows > len(self.problems):
             lines.append(f"Only the first {len(self.problems)} problems are listed.")
         return lines
@@ -85,8 +92,16 @@ class TicketImportReport(ImportReport):
 
 
 def import_tickets(
-    *, actor, product: Product, path: str, fmt: str | None = None, mapping: dict | None = None,
-    job: ImportJob | None = None, show_progress: bool = False, stream=None, file_name: str = "",
+    *,
+    actor,
+    product: Product,
+    path: str,
+    fmt: str | None = None,
+    mapping: dict | None = None,
+    job: ImportJob | None = None,
+    show_progress: bool = False,
+    stream=None,
+    file_name: str = "",
 ) -> TicketImportReport:
     """Import a ticket export into ``product``; return what happened.
 
@@ -97,7 +112,9 @@ def import_tickets(
     workspace = product.workspace
     permissions.require(actor, workspace, "tickets.import")
     if fmt and fmt not in FORMATS:
-        raise HeardError("invalid", f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.", "format")
+        raise HeardError(
+            "invalid", f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.", "format"
+        )
     try:
         binary, handle = open_binary(path)
     except FileNotFoundError:
@@ -112,20 +129,35 @@ def import_tickets(
             raise _not_utf8(exc) from None
         job = _start_job(actor, product, path, fmt, mapping or {}, job, file_name)
         try:
-            _stream_into(product, fmt, handle, binary, mapping or {}, job, report, show_progress, stream)
+            _stream_into(
+                product, fmt, handle, binary, mapping or {}, job, report, show_progress, stream
+            )
         except (FileError, UnicodeDecodeError) as exc:
-            error = _not_utf8(exc) if isinstance(exc, UnicodeDecodeError) else HeardError("invalid", str(exc), "file")
+            error = (
+                _not_utf8(exc)
+                if isinstance(exc, UnicodeDecodeError)
+                else HeardError("invalid", str(exc), "file")
+            )
             _finish_job(actor, job, report, failed=error.message)
             raise error from None
         except Exception as exc:
-            _finish_job(actor, job, report, failed=f"The import stopped unexpectedly: {exc.__class__.__name__}.")
+            _finish_job(
+                actor,
+                job,
+                report,
+                failed=f"The import stopped unexpectedly: {exc.__class__.__name__}.",
+            )
             raise
     _finish_job(actor, job, report)
     return report
 
 
 def _not_utf8(exc: UnicodeDecodeError) -> HeardError:
-    return HeardError("invalid", f"The file is not UTF-8 text ({exc.reason} at byte {exc.start}); export it again as UTF-8.", "file")
+    return HeardError(
+        "invalid",
+        f"The file is not UTF-8 text ({exc.reason} at byte {exc.start}); export it again as UTF-8.",
+        "file",
+    )
 
 
 def _start_job(actor, product, path, fmt, mapping, job, file_name) -> ImportJob:
@@ -134,11 +166,21 @@ def _start_job(actor, product, path, fmt, mapping, job, file_name) -> ImportJob:
     size = os.path.getsize(path) if os.path.exists(path) else None
     if job is None:
         job = ImportJob.objects.create(
-            workspace=product.workspace, product=product, format=fmt, file_path=str(path),
-            file_name=file_name or os.path.basename(path), file_size=size, mapping=mapping,
+            workspace=product.workspace,
+            product=product,
+            format=fmt,
+            file_path=str(path),
+            file_name=file_name or os.path.basename(path),
+            file_size=size,
+            mapping=mapping,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-    job.format, job.status, job.started_at, job.file_size = fmt, ImportStatus.RUNNING, timezone.now(), size
+    job.format, job.status, job.started_at, job.file_size = (
+        fmt,
+        ImportStatus.RUNNING,
+        timezone.now(),
+        size,
+    )
     job.save(update_fields=["format", "status", "started_at", "file_size"])
     return job
 
@@ -155,8 +197,11 @@ def _stream_into(product, fmt, handle, binary, mapping, job, report, show_progre
                     report.rows_read += count
                     for line, message, field_name in problems:
                         reject(line, message, field_name)
-                    writer.write_rows(rows, report, position)
-                    commits.maybe_commit()
+                    writer.write_rows(rows, report)
+                    if commits.due():
+                        # Progress is written as often as it becomes visible: once per commit.
+                        writer.save_progress(report, position)
+                        commits.commit()
                     if bar is not None:
                         bar.update(count)
             except (FileError, UnicodeDecodeError):
@@ -181,7 +226,9 @@ def _batches(handle, binary, fmt, mapping, report, postgres):
             return read_prepared_in_worker(path, fmt, mapping, report.notes, postgres, BATCH_SIZE)
     return (
         (rows, problems, count, _position(binary))
-        for rows, problems, count in read_prepared(handle, fmt, mapping, report.notes, postgres, BATCH_SIZE)
+        for rows, problems, count in read_prepared(
+            handle, fmt, mapping, report.notes, postgres, BATCH_SIZE
+        )
     )
 
 
@@ -235,11 +282,13 @@ class _CommitGroups:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
-    def maybe_commit(self) -> None:
-        if self.clock() - self.started >= COMMIT_SECONDS:
-            self.atomic.__exit__(None, None, None)
-            self._begin()
-            self.started = self.clock()
+    def due(self) -> bool:
+        return self.clock() - self.started >= COMMIT_SECONDS
+
+    def commit(self) -> None:
+        self.atomic.__exit__(None, None, None)
+        self._begin()
+        self.started = self.clock()
 
     def __exit__(self, kind, error, trace):
         if kind is not None and issubclass(kind, FileError | UnicodeDecodeError):
@@ -287,18 +336,32 @@ def _finish_job(actor, job: ImportJob, report: TicketImportReport, failed: str =
     job.problems = [p.as_dict() for p in report.problems]
     job.save()
     audit.record(
-        actor=actor, workspace=job.workspace, verb="tickets.import_failed" if failed else "tickets.imported", target=job,
+        actor=actor,
+        workspace=job.workspace,
+        verb="tickets.import_failed" if failed else "tickets.imported",
+        target=job,
         after={
-            "product": job.product.slug, "format": job.format, "file": job.file_name, "rows_read": job.rows_read,
-            "created": job.created, "updated": job.updated, "unchanged": job.unchanged, "rejected": job.rejected,
-            "requesters_created": job.requesters_created, "error": failed,
+            "product": job.product.slug,
+            "format": job.format,
+            "file": job.file_name,
+            "rows_read": job.rows_read,
+            "created": job.created,
+            "updated": job.updated,
+            "unchanged": job.unchanged,
+            "rejected": job.rejected,
+            "requesters_created": job.requesters_created,
+            "error": failed,
         },
     )
 
 
 def _copy_counts(job: ImportJob, report: TicketImportReport) -> None:
     job.rows_read, job.created, job.updated = report.rows_read, report.created, report.updated
-    job.unchanged, job.rejected, job.requesters_created = report.unchanged, report.rejected_rows, report.requesters_created
+    job.unchanged, job.rejected, job.requesters_created = (
+        report.unchanged,
+        report.rejected_rows,
+        report.requesters_created,
+    )
 
 
 # ---------------------------------------------------------------- writing batches
@@ -306,9 +369,24 @@ def _copy_counts(job: ImportJob, report: TicketImportReport) -> None:
 
 # The order of the values _plan builds; UPDATE sets everything after external_id.
 TICKET_COLUMNS = (
-    "product_id", "source", "external_id", "requester_id", "requester_email", "requester_name", "subject", "body",
-    "status", "priority", "tags", "created_at", "updated_at", "solved_at", "closed_at", "content_hash",
-    "imported_at", "last_import_id",
+    "product_id",
+    "source",
+    "external_id",
+    "requester_id",
+    "requester_email",
+    "requester_name",
+    "subject",
+    "body",
+    "status",
+    "priority",
+    "tags",
+    "created_at",
+    "updated_at",
+    "solved_at",
+    "closed_at",
+    "content_hash",
+    "imported_at",
+    "last_import_id",
 )
 UPDATE_COLUMNS = TICKET_COLUMNS[3:]
 
@@ -347,20 +425,21 @@ class TicketWriter:
         # A product's first import from a source inserts without looking for existing rows.
         self.optimistic = not Ticket.objects.filter(product=product, source=source).exists()
 
-    def write(self, batch: list[dict], report: TicketImportReport, position: int = 0) -> None:
+    def write(self, batch: list[dict], report: TicketImportReport) -> None:
         prepare = self.preparer.from_cleaned
-        self.write_rows([prepare(t) for t in batch], report, position)
+        self.write_rows([prepare(t) for t in batch], report)
 
-    def write_rows(self, rows: list[tuple], report: TicketImportReport, position: int = 0) -> None:
+    def write_rows(self, rows: list[tuple], report: TicketImportReport) -> None:
         if not rows:
-            if self.job is not None and report.rejected_rows:
-                self._save_progress(report, position)
             return
         unique = {row[0]: row for row in rows}  # a later row for the same id wins
         report.repeated += len(rows) - len(unique)
         report.unchanged += len(rows) - len(unique)
-        with transaction.atomic():
+        # No savepoint of its own: a batch that fails fails the import's transaction.
+        with transaction.atomic(savepoint=False):
+            hold_for_import(self.product)
             report.requesters_created += self.requesters.resolve(unique.values())
+            report.requesters_created += self.requesters.confirm(unique.values())
             with connection.cursor() as cursor:
                 if self.optimistic and self._insert_all(cursor, unique, report):
                     pass
@@ -378,13 +457,18 @@ class TicketWriter:
             self.batches += 1
             if self.batches % HEARD_FLUSH_BATCHES == 0:
                 self._flush_heard()
-            if self.job is not None:
-                self._save_progress(report, position)
 
-    def _save_progress(self, report: TicketImportReport, position: int) -> None:
+    def save_progress(self, report: TicketImportReport, position: int) -> None:
+        if self.job is None:
+            return
         ImportJob.objects.filter(pk=self.job.pk).update(
-            rows_read=report.rows_read, created=report.created, updated=report.updated, unchanged=report.unchanged,
-            rejected=report.rejected_rows, requesters_created=report.requesters_created, bytes_read=position,
+            rows_read=report.rows_read,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected_rows,
+            requesters_created=report.requesters_created,
+            bytes_read=position,
         )
 
     def _insert_all(self, cursor, unique: dict[str, tuple], report) -> bool:
@@ -422,9 +506,15 @@ class TicketWriter:
             if self.postgres:
                 # One array parameter: thousands of placeholders cost PostgreSQL more to plan
                 # than to answer.
-                cursor.execute(self.select_sql.format("SELECT unnest(%s::text[])"), [self.product.pk, self.source, chunk])
+                cursor.execute(
+                    self.select_sql.format("SELECT unnest(%s::text[])"),
+                    [self.product.pk, self.source, chunk],
+                )
             else:
-                cursor.execute(self.select_sql.format(", ".join(["%s"] * len(chunk))), [self.product.pk, self.source, *chunk])
+                cursor.execute(
+                    self.select_sql.format(", ".join(["%s"] * len(chunk))),
+                    [self.product.pk, self.source, *chunk],
+                )
             for external_id, pk, digest, updated_at, erased_at in cursor.fetchall():
                 found[external_id] = (pk, digest, _aware(updated_at), erased_at)
         return found
@@ -454,7 +544,9 @@ class TicketWriter:
             append(head + (row[0], requester_id) + row[1:] + tail)
         return rows
 
-    def _plan(self, unique: dict[str, tuple], existing: dict[str, tuple], report) -> tuple[list, list]:
+    def _plan(
+        self, unique: dict[str, tuple], existing: dict[str, tuple], report
+    ) -> tuple[list, list]:
         head, tail = self._row_ends()
         ids = self.requesters.ids
         inserts, updates = [], []
@@ -488,7 +580,9 @@ class TicketWriter:
             cursor.executemany(self.insert_sql, rows)
 
     def _copy(self, cursor, rows: list[tuple]) -> None:
-        with cursor.cursor.copy(f"COPY {self.table} ({', '.join(TICKET_COLUMNS)}) FROM STDIN") as copy:
+        with cursor.cursor.copy(
+            f"COPY {self.table} ({', '.join(TICKET_COLUMNS)}) FROM STDIN"
+        ) as copy:
             write_row = copy.write_row
             for row in rows:
                 write_row(row)
@@ -556,6 +650,36 @@ class RequesterIndex:
             self._create(missing, wanted)
         return len(missing)
 
+    def confirm(self, tickets) -> int:
+        """Make sure the requesters of ``tickets`` still exist (Ticket.requester has no
+        database constraint; see references.py): one deleted since it was looked up is
+        forgotten and looked up or created again. Return how many were created."""
+        ids = self.ids
+        used = {ids[t[1]] for t in tickets if t[1]}
+        if not used:
+            return 0
+        table = connection.ops.quote_name(Stakeholder._meta.db_table)
+        found: set[int] = set()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s::bigint[])", [list(used)])
+                found.update(pk for (pk,) in cursor.fetchall())
+            else:
+                chunks = list(used)
+                for start in range(0, len(chunks), 2000):
+                    chunk = chunks[start : start + 2000]
+                    cursor.execute(
+                        f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                        chunk,
+                    )
+                    found.update(pk for (pk,) in cursor.fetchall())
+        gone = used - found
+        if not gone:
+            return 0
+        for email in [e for e, pk in ids.items() if pk in gone]:
+            del ids[email]
+        return self.resolve(tickets)
+
     def _create(self, emails: list[str], names: dict[str, str]) -> None:
         # Model objects for thousands of new requesters cost more than the inserts, so the
         # row is built once from the model's own defaults and only name and e-mail vary.
@@ -566,7 +690,9 @@ class RequesterIndex:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # One statement whatever the count: the names and addresses travel as two arrays.
-                cursor.execute(self.insert_sql, [*self.template, [n for n, _ in rows], [e for _, e in rows]])
+                cursor.execute(
+                    self.insert_sql, [*self.template, [n for n, _ in rows], [e for _, e in rows]]
+                )
                 self.ids.update((email, pk) for pk, email in cursor.fetchall())
                 return
             for start in range(0, len(rows), self.CREATE_CHUNK):
@@ -575,12 +701,27 @@ class RequesterIndex:
                 for name, email in chunk:
                     params.extend(self.template)
                     params.extend((name, email))
-                cursor.execute(self.insert_sql + ", ".join([self.row_sql] * len(chunk)) + " RETURNING id, email", params)
+                cursor.execute(
+                    self.insert_sql
+                    + ", ".join([self.row_sql] * len(chunk))
+                    + " RETURNING id, email",
+                    params,
+                )
                 self.ids.update((email, pk) for pk, email in cursor.fetchall())
 
     def _prepare_insert(self) -> None:
-        template = Stakeholder(workspace=self.workspace, name="", email="", kind=StakeholderKind.END_USER, created_by_import=True)
-        fields = [f for f in Stakeholder._meta.concrete_fields if not f.primary_key and f.column not in ("name", "email")]
+        template = Stakeholder(
+            workspace=self.workspace,
+            name="",
+            email="",
+            kind=StakeholderKind.END_USER,
+            created_by_import=True,
+        )
+        fields = [
+            f
+            for f in Stakeholder._meta.concrete_fields
+            if not f.primary_key and f.column not in ("name", "email")
+        ]
         self.template = [f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(c) for c in [*(f.column for f in fields), "name", "email"])
@@ -611,8 +752,11 @@ class RequesterIndex:
         for start in range(0, len(emails), 2000):
             chunk = emails[start : start + 2000]
             rows = (
-                Stakeholder.objects.filter(workspace=self.workspace).exclude(email="")
-                .annotate(email_lower=Lower("email")).filter(email_lower__in=chunk).values_list("email_lower", "id")
+                Stakeholder.objects.filter(workspace=self.workspace)
+                .exclude(email="")
+                .annotate(email_lower=Lower("email"))
+                .filter(email_lower__in=chunk)
+                .values_list("email_lower", "id")
             )
             self.ids.update(rows)
 
@@ -621,16 +765,31 @@ class RequesterIndex:
 
 
 @transaction.atomic
-def start_ticket_import(*, actor, product: Product, path: str, file_name: str, fmt: str | None, mapping: dict | None = None) -> ImportJob:
+def start_ticket_import(
+    *,
+    actor,
+    product: Product,
+    path: str,
+    file_name: str,
+    fmt: str | None,
+    mapping: dict | None = None,
+) -> ImportJob:
     """Queue an import of a stored file; the worker runs it (``heard worker``)."""
     permissions.require(actor, product.workspace, "tickets.import")
     if fmt and fmt not in FORMATS:
-        raise HeardError("invalid", f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.", "format")
+        raise HeardError(
+            "invalid", f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.", "format"
+        )
     import os
 
     job = ImportJob.objects.create(
-        workspace=product.workspace, product=product, format=fmt or guess_format(file_name), file_path=path,
-        file_name=file_name, file_size=os.path.getsize(path), mapping=mapping or {},
+        workspace=product.workspace,
+        product=product,
+        format=fmt or guess_format(file_name),
+        file_path=path,
+        file_name=file_name,
+        file_size=os.path.getsize(path),
+        mapping=mapping or {},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     from .tasks import run_ticket_import
@@ -644,13 +803,22 @@ def run_import_job(job: ImportJob, fmt: str = "") -> ImportJob:
     actor = job.created_by
     try:
         import_tickets(
-            actor=actor, product=job.product, path=job.file_path, fmt=fmt or None, mapping=job.mapping,
-            job=job, file_name=job.file_name,
+            actor=actor,
+            product=job.product,
+            path=job.file_path,
+            fmt=fmt or None,
+            mapping=job.mapping,
+            job=job,
+            file_name=job.file_name,
         )
     except HeardError as exc:
         job.refresh_from_db()
         if not job.is_finished:
-            job.status, job.error, job.finished_at = ImportStatus.FAILED, exc.message, timezone.now()
+            job.status, job.error, job.finished_at = (
+                ImportStatus.FAILED,
+                exc.message,
+                timezone.now(),
+            )
             job.save(update_fields=["status", "error", "finished_at"])
     finally:
         _remove_upload(job.file_path)
@@ -677,7 +845,11 @@ def _remove_upload(path: str) -> None:
 def erase_requester_tickets(stakeholder) -> int:
     """An erased person's tickets keep their counts and themes but lose name, address and text."""
     return Ticket.objects.filter(requester=stakeholder).update(
-        requester_email="", requester_name="", subject="(erased)", body="", erased_at=timezone.now(),
+        requester_email="",
+        requester_name="",
+        subject="(erased)",
+        body="",
+        erased_at=timezone.now(),
     )
 
 
@@ -686,4 +858,6 @@ def export_requester_tickets(stakeholder):
     rows = Ticket.objects.filter(requester=stakeholder).values(
         "source", "external_id", "subject", "body", "status", "created_at", "solved_at", "closed_at"
     )
-    return "support_tickets", [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()} for r in rows]
+    return "support_tickets", [
+        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()} for r in rows
+    ]

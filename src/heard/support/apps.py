@@ -7,5 +7,6 @@ class SupportConfig(AppConfig):
     verbose_name = "Support tickets"
 
     def ready(self):
-        # Registers the erasure and export hooks for requesters' tickets.
-        from . import actions  # noqa: F401
+        # Registers the erasure and export hooks for requesters' tickets, and the locks that
+        # keep a deletion of a stakeholder or product from crossing an import.
+        from . import actions, references  # noqa: F401

@@ -21,11 +21,21 @@ class Ticket(models.Model):
     every imported value and tells the importer whether a row changed. Times are in UTC.
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="tickets")
+    # Product and requester are references the importer checks a batch at a time rather than
+    # database foreign keys, which PostgreSQL checks row by row: at a million tickets those
+    # checks cost as much as storing the rows. See support/references.py for how an import
+    # and a deletion of a stakeholder or product are kept from crossing. Django still applies
+    # on_delete (CASCADE, SET_NULL) when either is deleted.
+    # The product has no index of its own: the unique (product, source, external_id) and the
+    # (product, created_at) indexes both start with it.
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="tickets", db_index=False, db_constraint=False
+    )
     source = models.CharField(max_length=20, choices=TicketSource.choices)
     external_id = models.CharField(max_length=100, help_text="The help desk's own id or key, e.g. 4711 or SUP-123.")
     requester = models.ForeignKey(
-        "stakeholders.Stakeholder", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        "stakeholders.Stakeholder", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets",
+        db_constraint=False,
     )
     requester_email = models.CharField(max_length=254, blank=True, default="")
     requester_name = models.CharField(max_length=200, blank=True, default="")
