@@ -1,6 +1,7 @@
 """`heard serve` really serves: a waitress process, static files via WhiteNoise, /healthz."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -42,3 +43,58 @@ def test_heard_serve_in_production_mode(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+ENQUEUE = """
+import django, os
+django.setup()
+from heard.portal.actions import request_link
+request_link(email="someone@example.org", ip="203.0.113.9", base_url="http://127.0.0.1")
+"""
+
+TASK_STATUSES = """
+import django
+django.setup()
+from django_tasks_db.models import DBTaskResult
+print(",".join(sorted(DBTaskResult.objects.values_list("status", flat=True))))
+"""
+
+
+def test_heard_serve_with_worker_runs_background_tasks_and_stops_the_worker(tmp_path):
+    env = {**os.environ, "HEARD_DB_PATH": str(tmp_path / "db.sqlite3")}
+    env.pop("DATABASE_URL", None)
+    heard = [sys.executable, "-m", "heard.cli"]
+    subprocess.run([*heard, "migrate", "--verbosity", "0"], env=env, check=True, timeout=180)
+    port = free_port()
+    server = subprocess.Popen([*heard, "serve", "--port", str(port), "--with-worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        subprocess.run([sys.executable, "-c", ENQUEUE], env=env, check=True, timeout=60)
+        deadline = time.monotonic() + 60
+        while True:
+            statuses = subprocess.run([sys.executable, "-c", TASK_STATUSES], env=env, check=True, timeout=60, capture_output=True, text=True).stdout.strip()
+            if statuses == "SUCCESSFUL":
+                break
+            assert server.poll() is None, server.stdout.read()
+            assert time.monotonic() < deadline, f"the queued task was not run within 60 s (statuses: {statuses})"
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    worker_pid = int(re.search(r"worker process \(pid (\d+)\)", output).group(1))
+    deadline = time.monotonic() + 10
+    while _running(worker_pid):
+        assert time.monotonic() < deadline, "the worker outlived the server"
+        time.sleep(0.2)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A child that exited but was not reaped yet counts as stopped.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
