@@ -255,3 +255,22 @@ def test_large_files_read_by_a_second_process_give_the_same_result(product, monk
     assert worker_rows == in_process_rows
     assert [(p.line, p.field, p.message) for p in worker.problems] == [(p.line, p.field, p.message) for p in in_process.problems]
     assert (worker.created, worker.rejected) == (in_process.created, in_process.rejected)
+
+
+def test_text_with_backslashes_tabs_and_line_breaks_is_stored_exactly(product, tmp_path):
+    """On PostgreSQL new tickets travel as COPY text; every character must arrive as it was."""
+    path = tmp_path / "tricky.csv"
+    body = "Path C:\\Users\\nadia\\new\tfolder\nsecond line\r\nthird \\N line \\\\ done"
+    path.write_text(
+        "id,subject,description,created_at,requester_email,requester_name,tags\n"
+        f'T-1,"Tab\\there","{body}",2024-07-01T08:00:00Z,nadia@federal.example,"Nadia \\ Ruiz","a\\b,""quoted"""\n',
+        encoding="utf-8",
+    )
+    report = run(product, str(path), fmt="csv")
+    assert (report.created, report.rejected) == (1, 0), report.problems
+    stored = ticket(product, "T-1")
+    assert stored.body == body
+    assert stored.subject == "Tab\\there"
+    assert stored.requester_name == "Nadia \\ Ruiz"
+    assert stored.tags == ["a\\b", '"quoted"']
+    assert stored.requester.name == "Nadia \\ Ruiz"

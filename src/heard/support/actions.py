@@ -30,7 +30,9 @@ from heard.stakeholders.models import Stakeholder, StakeholderKind
 
 from .models import ImportJob, ImportStatus, Ticket
 from .parsing import (
+    COPY_TEXT,
     FORMATS,
+    PREPARED,
     FileError,
     RowPreparer,
     guess_format,
@@ -39,9 +41,9 @@ from .parsing import (
     read_prepared_in_worker,
     sniff_header,
 )
-from .references import hold_for_import
+from .references import hold_for_import, product_gone
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 COMMIT_SECONDS = 1.0
 PROBLEMS_KEPT = 1000
 # Files at least this large are read and prepared by a second process while this one writes
@@ -49,7 +51,7 @@ PROBLEMS_KEPT = 1000
 WORKER_MIN_BYTES = 16 * 1024 * 1024
 # Requesters' last_heard_at is written every this many batches (and at the end), so a
 # long import does not rewrite the same stakeholders batch after batch.
-HEARD_FLUSH_BATCHES = 50
+HEARD_FLUSH_BATCHES = 200
 # After an import that created at least this many tickets, PostgreSQL's statistics of the
 # ticket table are refreshed (ANALYZE).
 ANALYZE_AFTER_ROWS = 10_000
@@ -389,6 +391,9 @@ TICKET_COLUMNS = (
     "last_import_id",
 )
 UPDATE_COLUMNS = TICKET_COLUMNS[3:]
+# The order of the columns in the COPY text of a first import (TicketWriter._new_lines):
+# what the writer knows, the requester's id, then parsing.PREPARED as the reader wrote it.
+COPY_COLUMNS = ("product_id", "source", "imported_at", "last_import_id", "requester_id", *PREPARED)
 
 
 class TicketWriter:
@@ -412,6 +417,7 @@ class TicketWriter:
         self.heard: dict[int, str] = {}
         self.heard_written: dict[int, str] = {}
         self.batches = 0
+        self.held_in = None
         placeholders = ", ".join(["%s"] * len(TICKET_COLUMNS))
         self.insert_sql = (
             f"INSERT INTO {self.table} ({', '.join(TICKET_COLUMNS)}) VALUES ({placeholders}) "
@@ -437,9 +443,9 @@ class TicketWriter:
         report.unchanged += len(rows) - len(unique)
         # No savepoint of its own: a batch that fails fails the import's transaction.
         with transaction.atomic(savepoint=False):
-            hold_for_import(self.product)
+            self._hold_references()
             report.requesters_created += self.requesters.resolve(unique.values())
-            report.requesters_created += self.requesters.confirm(unique.values())
+            report.requesters_created += self.requesters.confirm(unique.values(), self.product)
             with connection.cursor() as cursor:
                 if self.optimistic and self._insert_all(cursor, unique, report):
                     pass
@@ -458,6 +464,14 @@ class TicketWriter:
             if self.batches % HEARD_FLUSH_BATCHES == 0:
                 self._flush_heard()
 
+    def _hold_references(self) -> None:
+        """Once per transaction: keep the workspace's stakeholders and products from being
+        deleted until it commits (see references.py)."""
+        outermost = connection.atomic_blocks[0]  # a new object for every transaction
+        if outermost is not self.held_in:
+            hold_for_import(self.product.workspace_id)
+            self.held_in = outermost
+
     def save_progress(self, report: TicketImportReport, position: int) -> None:
         if self.job is None:
             return
@@ -474,10 +488,14 @@ class TicketWriter:
     def _insert_all(self, cursor, unique: dict[str, tuple], report) -> bool:
         """Insert the batch without looking first (a first import of a file): True when every
         row was new. Otherwise nothing of it is kept and the caller compares row by row."""
-        inserts = self._new_rows(unique)
+        text = self.postgres and len(next(iter(unique.values()))) > COPY_TEXT
+        inserts = self._new_lines(unique) if text else self._new_rows(unique)
         try:
             with transaction.atomic():
-                if self.postgres:
+                if text:
+                    with cursor.cursor.copy(f"COPY {self.table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+                        copy.write(inserts)
+                elif self.postgres:
                     self._copy(cursor, inserts)
                 else:
                     cursor.executemany(self.insert_sql, inserts)
@@ -486,7 +504,7 @@ class TicketWriter:
         except (_SomeExisted, IntegrityError):
             self.optimistic = False
             return False
-        report.created += len(inserts)
+        report.created += len(unique)
         return True
 
     def finish(self, report: TicketImportReport) -> None:
@@ -541,8 +559,28 @@ class TicketWriter:
                 seen = heard.get(requester_id)
                 if seen is None or row[8] > seen:
                     heard[requester_id] = row[8]
-            append(head + (row[0], requester_id) + row[1:] + tail)
+            append(head + (row[0], requester_id) + row[1:COPY_TEXT] + tail)
         return rows
+
+    def _new_lines(self, unique: dict[str, tuple]) -> str:
+        """COPY text (COPY_COLUMNS) for tickets known to be new, from the line the reader
+        made of each (parsing.copy_text): only the requester's id goes in front."""
+        ids, heard = self.requesters.ids, self.heard
+        now, job = self.preparer.as_db(timezone.now()), self.job.pk if self.job else "\\N"
+        prefix = f"{self.product.pk}\t{self.source}\t{now}\t{job}\t"
+        lines = []
+        append = lines.append
+        for row in unique.values():
+            email = row[1]
+            requester_id = ids.get(email) if email else None
+            if requester_id is None:
+                append(f"{prefix}\\N\t{row[COPY_TEXT]}\n")
+                continue
+            seen = heard.get(requester_id)
+            if seen is None or row[8] > seen:
+                heard[requester_id] = row[8]
+            append(f"{prefix}{requester_id}\t{row[COPY_TEXT]}\n")
+        return "".join(lines)
 
     def _plan(
         self, unique: dict[str, tuple], existing: dict[str, tuple], report
@@ -557,7 +595,7 @@ class TicketWriter:
                 self._hear(requester_id, row[8])
             old = existing.get(external_id)
             if old is None:
-                inserts.append(head + (external_id, requester_id) + row[1:] + tail)
+                inserts.append(head + (external_id, requester_id) + row[1:COPY_TEXT] + tail)
                 continue
             pk, old_digest, old_updated, erased_at = old
             if erased_at is not None or old_digest == row[12]:
@@ -565,7 +603,7 @@ class TicketWriter:
             elif row[9] and old_updated and _aware(row[9]) < old_updated:
                 report.unchanged += 1  # an older version of a ticket heard already holds
             else:
-                updates.append((requester_id, *row[1:], *tail, pk))
+                updates.append((requester_id, *row[1:COPY_TEXT], *tail, pk))
         return inserts, updates
 
     def _insert(self, cursor, rows: list[tuple]) -> None:
@@ -650,30 +688,36 @@ class RequesterIndex:
             self._create(missing, wanted)
         return len(missing)
 
-    def confirm(self, tickets) -> int:
-        """Make sure the requesters of ``tickets`` still exist (Ticket.requester has no
-        database constraint; see references.py): one deleted since it was looked up is
-        forgotten and looked up or created again. Return how many were created."""
+    def confirm(self, tickets, product: Product) -> int:
+        """Make sure the product and the requesters of ``tickets`` still exist (Ticket has no
+        database constraints on them; see references.py). A requester deleted since it was
+        looked up is forgotten and looked up or created again; return how many were created.
+        Raises HeardError when the product is gone."""
         ids = self.ids
-        used = {ids[t[1]] for t in tickets if t[1]}
-        if not used:
-            return 0
-        table = connection.ops.quote_name(Stakeholder._meta.db_table)
-        found: set[int] = set()
+        used = list({ids[t[1]] for t in tickets if t[1]})
+        quote = connection.ops.quote_name
+        table, products = quote(Stakeholder._meta.db_table), quote(Product._meta.db_table)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s::bigint[])", [list(used)])
-                found.update(pk for (pk,) in cursor.fetchall())
+                # One round trip: the product and every requester of the batch.
+                cursor.execute(
+                    f"SELECT EXISTS(SELECT 1 FROM {products} WHERE id = %s), "
+                    f"ARRAY(SELECT id FROM {table} WHERE id = ANY(%s::bigint[]))",
+                    # The ids as one array literal: psycopg would dump a list item by item.
+                    [product.pk, "{" + ",".join(map(str, used)) + "}"],
+                )
+                product_exists, found = cursor.fetchone()
+                found = set(found)
             else:
-                chunks = list(used)
-                for start in range(0, len(chunks), 2000):
-                    chunk = chunks[start : start + 2000]
-                    cursor.execute(
-                        f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                        chunk,
-                    )
+                cursor.execute(f"SELECT 1 FROM {products} WHERE id = %s", [product.pk])
+                product_exists, found = cursor.fetchone() is not None, set()
+                for start in range(0, len(used), 2000):
+                    chunk = used[start : start + 2000]
+                    cursor.execute(f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
                     found.update(pk for (pk,) in cursor.fetchall())
-        gone = used - found
+        if not product_exists:
+            raise product_gone()
+        gone = set(used) - found
         if not gone:
             return 0
         for email in [e for e, pk in ids.items() if pk in gone]:

@@ -567,6 +567,27 @@ PREPARED = (
     "external_id", "requester_email", "requester_name", "subject", "body", "status", "priority", "tags",
     "created_at", "updated_at", "solved_at", "closed_at", "content_hash",
 )
+# For PostgreSQL a prepared tuple carries one more item: the same thirteen values as one
+# line of COPY's text format (escaped, tab-separated, without the newline), made here in
+# the reader process so the importer only puts the requester's id in front of it.
+COPY_TEXT = len(PREPARED)
+
+
+def copy_text(values) -> str:
+    """The values as one line of PostgreSQL COPY text format (None is \\N)."""
+    out = []
+    for value in values:
+        if value is None:
+            out.append("\\N")
+            continue
+        if "\\" in value:
+            value = value.replace("\\", "\\\\")
+        if not value.isprintable():  # only then can it hold a newline, return or tab
+            value = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        out.append(value)
+    return "\t".join(out)
+
+
 _CACHE_LIMIT = 50_000  # entries per value cache; cleared when full, so memory stays flat
 
 
@@ -620,6 +641,7 @@ class RowPreparer:
 
     def __init__(self, fmt: str, postgres: bool):
         self.fmt = fmt
+        self.postgres = postgres
         self.time = time_formatter(postgres)
         self.as_db = (lambda m: m.isoformat()) if postgres else (lambda m: m.isoformat(" ")[:-6])
 
@@ -635,7 +657,8 @@ class RowPreparer:
         solved = as_db(solved) if solved else None
         closed = as_db(closed) if closed else None
         digest = content_hash((*values, updated or "", solved or "", closed or ""))
-        return (t["external_id"], *values, updated, solved, closed, digest)
+        row = (t["external_id"], *values, updated, solved, closed, digest)
+        return row + (copy_text(row),) if self.postgres else row
 
 
 def read_prepared(handle, fmt: str, mapping: dict | None, notes: list | None, postgres: bool, size: int):
@@ -694,6 +717,7 @@ def _prepared_csv(source: _CsvFile, preparer: RowPreparer, notes: list | None, s
     tag_texts: dict[str, str] = {}
     emails: dict[str, object] = {}
     hasher, plain, encode_email = blake2b, plain_text, _email_value
+    postgres, to_copy_text = preparer.postgres, copy_text
     reader = source.reader
     batch: list[tuple] = []
     problems: list[tuple] = []
@@ -773,7 +797,8 @@ def _prepared_csv(source: _CsvFile, preparer: RowPreparer, notes: list | None, s
             "\x1f".join((email, name, subject, body, status, priority, tags, created, updated or "", solved or "", closed or "")).encode(),
             digest_size=16,
         ).hexdigest()
-        append((external_id, email, name, subject, body, status, priority, tags, created, updated, solved, closed, digest))
+        row = (external_id, email, name, subject, body, status, priority, tags, created, updated, solved, closed, digest)
+        append(row + (to_copy_text(row),) if postgres else row)
         if count >= size:
             yield batch, problems, count
             batch, problems, count = [], [], 0

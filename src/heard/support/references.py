@@ -37,25 +37,17 @@ def _key(workspace_id: int) -> list[int]:
     return [LOCK_CLASS, workspace_id % 2_147_483_647]
 
 
-def hold_for_import(product: Product) -> None:
-    """Within the current transaction: no stakeholder or product of the product's workspace
-    is deleted until it ends (others importing at the same time are not held up). Raises
-    HeardError when the product itself was deleted since the import began."""
-    table = connection.ops.quote_name(Product._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT pg_advisory_xact_lock_shared(%s, %s), EXISTS(SELECT 1 FROM {table} WHERE id = %s)",
-                [*_key(product.workspace_id), product.pk],
-            )
-            exists = cursor.fetchone()[1]
-        else:
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s", [product.pk])
-            exists = cursor.fetchone() is not None
-    if not exists:
-        raise HeardError(
-            "gone", "The product was deleted while its tickets were being imported.", "product"
-        )
+def hold_for_import(workspace_id: int) -> None:
+    """Within the current transaction: no stakeholder or product of the workspace is deleted
+    until it ends (others importing at the same time are not held up). Take it before
+    checking that the references exist: a statement sees what was committed when it began."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", _key(workspace_id))
+
+
+def product_gone() -> HeardError:
+    return HeardError("gone", "The product was deleted while its tickets were being imported.", "product")
 
 
 def hold_for_deletion(workspace_id: int) -> None:
