@@ -573,6 +573,9 @@ PREPARED = (
 COPY_TEXT = len(PREPARED)
 
 
+_COPY_SPECIAL = re.compile(r"[\\\n\r\t]")  # what COPY's text format escapes
+
+
 def copy_text(values) -> str:
     """The values as one line of PostgreSQL COPY text format (None is \\N)."""
     out = []
@@ -717,7 +720,7 @@ def _prepared_csv(source: _CsvFile, preparer: RowPreparer, notes: list | None, s
     tag_texts: dict[str, str] = {}
     emails: dict[str, object] = {}
     hasher, plain, encode_email = blake2b, plain_text, _email_value
-    postgres, to_copy_text = preparer.postgres, copy_text
+    postgres, to_copy_text, copy_special = preparer.postgres, copy_text, _COPY_SPECIAL.search
     reader = source.reader
     batch: list[tuple] = []
     problems: list[tuple] = []
@@ -793,12 +796,18 @@ def _prepared_csv(source: _CsvFile, preparer: RowPreparer, notes: list | None, s
             problems.append((line, exc.message, exc.field))
             continue
         name = name[:200]
-        digest = hasher(
-            "\x1f".join((email, name, subject, body, status, priority, tags, created, updated or "", solved or "", closed or "")).encode(),
-            digest_size=16,
-        ).hexdigest()
+        hashed = "\x1f".join((email, name, subject, body, status, priority, tags, created, updated or "", solved or "", closed or ""))
+        digest = hasher(hashed.encode(), digest_size=16).hexdigest()
         row = (external_id, email, name, subject, body, status, priority, tags, created, updated, solved, closed, digest)
-        append(row + (to_copy_text(row),) if postgres else row)
+        if not postgres:
+            append(row)
+        elif copy_special(hashed) or copy_special(external_id):
+            append(row + (to_copy_text(row),))
+        else:  # nothing to escape (most rows): one join
+            append(row + ("\t".join((
+                external_id, email, name, subject, body, status, priority, tags, created,
+                updated or "\\N", solved or "\\N", closed or "\\N", digest,
+            )),))
         if count >= size:
             yield batch, problems, count
             batch, problems, count = [], [], 0
