@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("w/<slug:ws>/", core_views.workspace_home, name="workspace"),
     path("w/<slug:ws>/audit/", core_views.audit_log, name="audit_log"),
+    path("w/<slug:ws>/", include("heard.core.urls")),  # members/ and tokens/
     path("w/<slug:ws>/stakeholders/", include("heard.stakeholders.urls")),
     # Product-level pages: /w/<ws>/p/<product>/...
     path("w/<slug:ws>/p/<slug:product>/feedback/", include("heard.feedback.urls")),

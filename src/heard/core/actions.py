@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import secrets
 
-from . import audit, permissions
+from django.db import transaction
+from django.utils import timezone
+
+from . import audit, mail, permissions
 from .errors import HeardError
 from .models import ApiToken, Membership, Product, User, Workspace, slug_validator
 from .roles import OWNER, ROLES
@@ -89,3 +92,139 @@ def issue_token(*, actor: User | None, user: User, name: str = "cli") -> str:
     for membership in user.memberships.select_related("workspace"):
         audit.record(actor=actor or user, workspace=membership.workspace, verb="api_token.created", target=token, after={"name": name, "prefix": token.prefix})
     return raw
+
+
+# ------------------------------------------------------------------ members (pages and API)
+
+
+def _check_role(role: str, field: str = "role") -> str:
+    role = (role or "").strip()
+    if role not in ROLES:
+        raise HeardError("invalid", f"Unknown role “{role}”; choose one of {', '.join(ROLES)}.", field)
+    return role
+
+
+def _other_owners(membership: Membership) -> int:
+    """How many owners the workspace keeps without ``membership``.
+
+    Locks every owner row, in one order, so two owners stepping down at the same moment wait
+    for each other (rather than deadlock) and the second sees that it is now the last.
+    """
+    owners = Membership.objects.select_for_update().filter(workspace_id=membership.workspace_id, role=OWNER).order_by("pk")
+    return sum(1 for pk in owners.values_list("pk", flat=True) if pk != membership.pk)
+
+
+@transaction.atomic
+def invite_member(*, actor: User | None, workspace: Workspace, email: str, role: str, name: str = "") -> Membership:
+    """Add someone to the workspace from the members page or the API, and tell them by e-mail.
+
+    An unknown address gets an account and an invitation with a set-password link (Django's
+    password-reset token); a known person is told they were added. An address that is
+    already a member is refused: changing a role is ``change_member_role``.
+    """
+    if actor is not None:
+        permissions.require(actor, workspace, "members.manage")
+    email = check_email(email)
+    role = _check_role(role)
+    name = (name or "").strip()
+    if len(name) > 200:
+        raise HeardError("invalid", "Keep the name under 200 characters.", "name")
+    existing = User.objects.filter(email=email).first()
+    if existing is not None and Membership.objects.filter(user=existing, workspace=workspace).exists():
+        raise HeardError("conflict", f"{email} is already a member of {workspace.name}; change their role in the list instead.", "email")
+    # A random password nobody knows (rather than an unusable one) keeps "forgot password"
+    # working as a fallback when the invitation e-mail is lost or its link has expired.
+    password = None if existing is not None else secrets.token_urlsafe(32)
+    membership = add_member(actor=actor, workspace=workspace, email=email, role=role, name=name, password=password)
+    membership.new_account = existing is None
+    inviter = actor.display_name if actor is not None else "heard"
+    if existing is None:
+        transaction.on_commit(lambda: mail.send_invitation(membership.pk, inviter))
+    else:
+        transaction.on_commit(lambda: mail.send_added(membership.pk, inviter))
+    return membership
+
+
+@transaction.atomic
+def change_member_role(*, actor: User | None, membership: Membership, role: str) -> Membership:
+    """Give a member another role. The last owner keeps theirs, so a workspace always has one."""
+    workspace = membership.workspace
+    if actor is not None:
+        permissions.require(actor, workspace, "members.manage")
+    role = _check_role(role)
+    if membership.role == OWNER and role != OWNER and _other_owners(membership) == 0:
+        raise HeardError(
+            "conflict",
+            f"{membership.user.email} is the last owner of {workspace.name}; make someone else an owner first.",
+            "role",
+        )
+    audit.save_changes(actor=actor, workspace=workspace, target=membership, changes={"role": role}, verb="membership.role_changed")
+    if actor is not None:
+        # The actor may have changed their own role; forget the role cached for this request.
+        actor.__dict__.get("_heard_roles", {}).pop(workspace.pk, None)
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, actor: User | None, membership: Membership) -> None:
+    """Take someone out of the workspace. Their account and API tokens stay (they may belong
+    to other workspaces), but nothing here answers to them any more."""
+    workspace = membership.workspace
+    if actor is not None:
+        permissions.require(actor, workspace, "members.manage")
+    if membership.role == OWNER and _other_owners(membership) == 0:
+        raise HeardError(
+            "conflict",
+            f"{membership.user.email} is the last owner of {workspace.name} and cannot be removed; make someone else an owner first.",
+            "member",
+        )
+    audit.delete_with_event(actor=actor, workspace=workspace, target=membership, verb="membership.removed")
+    if actor is not None:
+        actor.__dict__.get("_heard_roles", {}).pop(workspace.pk, None)
+
+
+# ------------------------------------------------------------------ API tokens (pages and API)
+
+
+def _check_token_name(user: User, name: str) -> str:
+    name = check_required(name, "name")
+    if len(name) > 100:
+        raise HeardError("invalid", "Keep the token's name under 100 characters.", "name")
+    if ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).exists():
+        raise HeardError("conflict", f"You already have a token named “{name}”; choose a name that says where this one will be used.", "name")
+    return name
+
+
+@transaction.atomic
+def create_token(*, actor: User, workspace: Workspace, name: str) -> tuple[ApiToken, str]:
+    """A new named token for the actor: the row and the raw value, which is shown only once.
+
+    The token acts with the actor's role in each of their workspaces, like a browser session.
+    """
+    permissions.require(actor, workspace, "tokens.create")
+    name = _check_token_name(actor, name)
+    raw = issue_token(actor=actor, user=actor, name=name)
+    return ApiToken.objects.get(key_hash=ApiToken.hash(raw)), raw
+
+
+@transaction.atomic
+def revoke_token(*, actor: User, workspace: Workspace, token: ApiToken) -> ApiToken:
+    """Stop a token from working. Its owner may revoke it; so may an owner of a workspace the
+    token's user belongs to (``tokens.manage``)."""
+    if token.user_id == actor.pk:
+        permissions.require(actor, workspace, "tokens.create")
+    else:
+        permissions.require(actor, workspace, "tokens.manage")
+        if not Membership.objects.filter(user_id=token.user_id, workspace=workspace).exists():
+            raise HeardError("not_found", "API token was not found.")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise HeardError("conflict", f"The token “{token.name}” was already revoked.")
+    before = audit.snapshot(token, ["name", "prefix", "revoked_at"])
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    after = audit.snapshot(token, ["name", "prefix", "revoked_at"])
+    # Like issue_token: every workspace the token reached sees that it stopped working.
+    for membership in Membership.objects.filter(user_id=token.user_id).select_related("workspace"):
+        audit.record(actor=actor, workspace=membership.workspace, verb="api_token.revoked", target=token, before=before, after=after)
+    return token

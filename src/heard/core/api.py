@@ -70,7 +70,7 @@ def install_error_handlers(api) -> None:
     def auth_error(request, exc):
         return api.create_response(
             request,
-            {"error": {"code": "unauthenticated", "message": "Send an API token as 'Authorization: Bearer TOKEN' (create one with `heard token EMAIL`).", "field": None}},
+            {"error": {"code": "unauthenticated", "message": "Send an API token as 'Authorization: Bearer TOKEN' (create one on your workspace's API tokens page, /w/WORKSPACE/tokens/, or with `heard token EMAIL`).", "field": None}},
             status=401,
         )
 

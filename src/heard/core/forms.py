@@ -22,3 +22,33 @@ def submit(form: forms.Form, do):
     except HeardError as exc:
         apply_heard_error(form, exc)
         return None
+
+
+class MemberForm(forms.Form):
+    """Add a member. Only shapes the input; ``actions.invite_member`` holds the rules."""
+
+    email = forms.CharField(
+        label="E-mail", max_length=254, error_messages={"required": "Enter the e-mail address of the person to add."},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text="Someone new gets an e-mail to set a password; someone with an account is told they were added.",
+    )
+    name = forms.CharField(label="Name (optional)", required=False, max_length=200)
+    role = forms.ChoiceField(choices=[], initial="developer", help_text="What each role may do is listed in the roles guide (docs/roles.md).")
+
+    def __init__(self, *args, **kwargs):
+        from .roles import ROLE_CHOICES
+
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = ROLE_CHOICES
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name", max_length=100, error_messages={"required": "Name the token after where it will be used, e.g. “CI pipeline”."},
+        help_text="Where it will be used, e.g. “CI pipeline” or “reporting script”.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -94,3 +94,43 @@ def product_by_ref(ref: str) -> Product:
     if len(matches) > 1:
         raise HeardError("invalid", f"Several workspaces have a product “{ref}”; write WORKSPACE/{ref}.", "product")
     return matches[0]
+
+
+# ------------------------------------------------------------------ members and API tokens
+
+
+def get_membership(actor, workspace: Workspace, pk) -> Membership:
+    """One member of the workspace (any member may look; changing needs members.manage)."""
+    permissions.require(actor, workspace, "workspace.view")
+    membership = workspace.memberships.select_related("user", "workspace").filter(pk=pk).first()
+    if membership is None:
+        raise HeardError("not_found", "Member was not found.")
+    return membership
+
+
+def own_tokens(actor, workspace: Workspace, *, include_revoked: bool = False) -> QuerySet[ApiToken]:
+    """The actor's own tokens, newest first. A token is the person's, not the workspace's: it
+    works in each of their workspaces with their role there."""
+    permissions.require(actor, workspace, "tokens.create")
+    qs = ApiToken.objects.filter(user=actor).select_related("user").order_by("-created_at", "-pk")
+    return qs if include_revoked else qs.filter(revoked_at__isnull=True)
+
+
+def workspace_tokens(actor, workspace: Workspace, *, include_revoked: bool = False) -> QuerySet[ApiToken]:
+    """Every token of the workspace's members (owners only), by person then newest first."""
+    permissions.require(actor, workspace, "tokens.manage")
+    qs = ApiToken.objects.filter(user__memberships__workspace=workspace).select_related("user").order_by("user__email", "-created_at", "-pk")
+    return qs if include_revoked else qs.filter(revoked_at__isnull=True)
+
+
+def get_token(actor, workspace: Workspace, pk) -> ApiToken:
+    """A token the actor may see: their own, or (for an owner) any of a member's."""
+    permissions.require(actor, workspace, "tokens.create")
+    token = ApiToken.objects.select_related("user").filter(pk=pk).first()
+    visible = token is not None and (
+        token.user_id == actor.pk
+        or (permissions.can(actor, workspace, "tokens.manage") and workspace.memberships.filter(user_id=token.user_id).exists())
+    )
+    if not visible:
+        raise HeardError("not_found", "API token was not found.")
+    return token

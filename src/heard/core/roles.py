@@ -28,8 +28,10 @@ _TEAM = frozenset({OWNER, PRODUCT_OWNER, SCRUM_MASTER, DEVELOPER})
 CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
     "workspace.view": (_ALL, "See the workspace, its products, stakeholders, feedback and decisions."),
     "workspace.manage": (frozenset({OWNER}), "Rename the workspace, add and archive products."),
-    "members.manage": (frozenset({OWNER}), "Invite team members and change their roles."),
+    "members.manage": (frozenset({OWNER}), "Add (invite) and remove team members and change their roles."),
     "audit.view": (frozenset({OWNER}), "Read the audit log."),
+    "tokens.create": (_ALL, "Create, list and revoke your own API tokens (a token acts with your role)."),
+    "tokens.manage": (frozenset({OWNER}), "See and revoke every API token of the workspace's members."),
     "glossary.edit": (frozenset({OWNER}), "Edit the workspace's plain-language glossary."),
     "stakeholders.edit": (_FACILITATORS, "Create and edit organisations, segments, stakeholders, consents and disclosures."),
     "stakeholders.import": (_FACILITATORS, "Import stakeholders from CSV."),

@@ -1,11 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import queries
+from . import actions, permissions, queries
+from .errors import HeardError
+from .forms import MemberForm, TokenForm, submit
 from .htmx import render_page
+from .roles import ROLE_CHOICES
 
 
 @require_GET
@@ -50,3 +54,107 @@ def audit_log(request, ws):
         {"workspace": workspace, "page": page, "filters": filters, "object_types": queries.audit_object_types(workspace)},
         partial="results",
     )
+
+
+# ------------------------------------------------------------------ members and API tokens
+
+def _members_page(request, workspace, form=None, row_error=None, status=200):
+    from .pagination import paginate
+
+    can_manage = permissions.can(request.user, workspace, "members.manage")
+    return render(request, "core/members.html", {
+        "workspace": workspace,
+        "page": paginate(queries.members(request.user, workspace), request.GET.get("page")),
+        "form": form if form is not None else (MemberForm() if can_manage else None),
+        "can_manage": can_manage,
+        "roles": ROLE_CHOICES,
+        "row_error": row_error,
+    }, status=status)
+
+
+@login_required
+def members(request, ws):
+    """Every member sees who is in the workspace; an owner adds people here."""
+    if request.method != "POST":
+        return _members_page(request, queries.get_workspace(request.user, ws))
+    workspace = queries.get_workspace(request.user, ws, "members.manage")
+    form = MemberForm(request.POST)
+    membership = submit(form, lambda: actions.invite_member(actor=request.user, workspace=workspace, **form.cleaned_data))
+    if membership is None:
+        return _members_page(request, workspace, form, status=400)
+    told = "invited by e-mail to set a password" if membership.new_account else "told by e-mail"
+    messages.success(request, f"Added {membership.user.email} as {membership.get_role_display()}; they were {told}.")
+    return redirect("core:members", ws=ws)
+
+
+@login_required
+@require_POST
+def member_role(request, ws, pk):
+    workspace = queries.get_workspace(request.user, ws, "members.manage")
+    membership = queries.get_membership(request.user, workspace, pk)
+    try:
+        actions.change_member_role(actor=request.user, membership=membership, role=request.POST.get("role", ""))
+    except HeardError as exc:
+        if exc.field is None:
+            raise
+        return _members_page(request, workspace, row_error={"pk": membership.pk, "field": exc.field, "message": exc.message}, status=400)
+    messages.success(request, f"{membership.user.email} is now {membership.get_role_display()}.")
+    return redirect("core:members", ws=ws)
+
+
+@login_required
+@require_POST
+def member_remove(request, ws, pk):
+    workspace = queries.get_workspace(request.user, ws, "members.manage")
+    membership = queries.get_membership(request.user, workspace, pk)
+    try:
+        actions.remove_member(actor=request.user, membership=membership)
+    except HeardError as exc:
+        if exc.field is None:
+            raise
+        return _members_page(request, workspace, row_error={"pk": membership.pk, "field": exc.field, "message": exc.message}, status=400)
+    messages.success(request, f"Removed {membership.user.email} from {workspace.name}.")
+    if membership.user_id == request.user.pk:
+        return redirect("home")
+    return redirect("core:members", ws=ws)
+
+
+def _tokens_page(request, workspace, form=None, new_token=None, status=200):
+    can_manage = permissions.can(request.user, workspace, "tokens.manage")
+    response = render(request, "core/tokens.html", {
+        "workspace": workspace,
+        "tokens": queries.own_tokens(request.user, workspace),
+        "all_tokens": queries.workspace_tokens(request.user, workspace) if can_manage else None,
+        "can_manage": can_manage,
+        "form": form or TokenForm(),
+        "new_token": new_token,
+    }, status=status)
+    if new_token:
+        # The secret is on this page only: keep it out of every cache.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def tokens(request, ws):
+    """Your API tokens; for an owner also every member's. A new token's secret shows once."""
+    workspace = queries.get_workspace(request.user, ws, "tokens.create")
+    if request.method != "POST":
+        return _tokens_page(request, workspace)
+    form = TokenForm(request.POST)
+    created = submit(form, lambda: actions.create_token(actor=request.user, workspace=workspace, name=form.cleaned_data["name"]))
+    if created is None:
+        return _tokens_page(request, workspace, form, status=400)
+    token, raw = created
+    return _tokens_page(request, workspace, new_token={"token": token, "raw": raw})
+
+
+@login_required
+@require_POST
+def token_revoke(request, ws, pk):
+    workspace = queries.get_workspace(request.user, ws, "tokens.create")
+    token = queries.get_token(request.user, workspace, pk)
+    actions.revoke_token(actor=request.user, workspace=workspace, token=token)
+    whose = "" if token.user_id == request.user.pk else f" of {token.user.email}"
+    messages.success(request, f"Revoked the token “{token.name}”{whose}; it no longer works.")
+    return redirect("core:tokens", ws=ws)

@@ -1,0 +1,64 @@
+"""E-mail to team members: the invitation to a new account and the note that someone was
+added to a workspace. Actions send these from ``transaction.on_commit``, so a rolled-back
+change e-mails nobody."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import Membership
+
+
+def set_password_url(user) -> str:
+    """The same one-time link that "forgot password" sends, so one page sets every password."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.BASE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+def _context(membership: Membership, inviter: str) -> dict:
+    return {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "user": membership.user,
+        "role": membership.get_role_display(),
+        "inviter": inviter,
+        "workspace_url": settings.BASE_URL + reverse("workspace", kwargs={"ws": membership.workspace.slug}),
+        "login_url": settings.BASE_URL + reverse("login"),
+        "reset_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+
+
+def _membership(pk: int) -> Membership | None:
+    return Membership.objects.select_related("user", "workspace").filter(pk=pk).first()
+
+
+def send_invitation(membership_pk: int, inviter: str) -> None:
+    membership = _membership(membership_pk)
+    if membership is None:  # removed again before the e-mail went out
+        return
+    context = _context(membership, inviter) | {"set_password_url": set_password_url(membership.user)}
+    send_mail(
+        subject=f"You are invited to {membership.workspace.name} on heard",
+        message=render_to_string("core/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[membership.user.email],
+    )
+
+
+def send_added(membership_pk: int, inviter: str) -> None:
+    membership = _membership(membership_pk)
+    if membership is None:
+        return
+    send_mail(
+        subject=f"You were added to {membership.workspace.name} on heard",
+        message=render_to_string("core/email/added.txt", _context(membership, inviter)),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[membership.user.email],
+    )

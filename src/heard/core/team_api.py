@@ -1,0 +1,147 @@
+"""API for workspace members and API tokens: /api/v1/members and /api/v1/tokens.
+
+Same rules as the pages (the actions hold them). Lists are paginated like every other list;
+the workspace is ``?workspace=SLUG`` or, when omitted, the caller's first one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Router, Schema, Status
+
+from . import actions, queries
+from .api import PageMeta, page_response, workspace_for
+
+router = Router(tags=["members and tokens"])
+
+
+class MemberOut(Schema):
+    id: int = Field(..., description="The membership's id (use it to change the role or remove).")
+    user_id: int
+    email: str
+    name: str
+    role: str
+    role_label: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_email(obj):
+        return obj.user.email
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.user.name
+
+    @staticmethod
+    def resolve_role_label(obj):
+        return obj.get_role_display()
+
+
+class MemberIn(Schema):
+    email: str
+    role: str = Field(..., description="owner, product_owner, scrum_master, developer or viewer.")
+    name: str = ""
+
+
+class MemberPatch(Schema):
+    role: str = Field(..., description="owner, product_owner, scrum_master, developer or viewer.")
+
+
+class MemberPage(PageMeta):
+    items: list[MemberOut]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(..., description="The token's first 12 characters, to recognise it.")
+    user_email: str
+    created_at: datetime
+    last_used_at: datetime | None = Field(None, description="Updated at most once a minute.")
+    revoked_at: datetime | None
+
+    @staticmethod
+    def resolve_user_email(obj):
+        return obj.user.email
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(..., description="The secret. Shown in this answer only; heard keeps only its SHA-256.")
+
+
+class TokenIn(Schema):
+    name: str = Field(..., description="Where the token will be used, e.g. “CI pipeline”.")
+
+
+class TokenPage(PageMeta):
+    items: list[TokenOut]
+
+
+# ------------------------------------------------------------------ members
+
+@router.get("/members", response=MemberPage)
+def list_members(request, workspace: str | None = None, page: int = 1, per_page: int = 50):
+    ws = workspace_for(request, workspace)
+    return page_response(queries.members(request.auth, ws), page, per_page)
+
+
+@router.post("/members", response={201: MemberOut})
+def add_member(request, payload: MemberIn, workspace: str | None = None):
+    """Add a member; an unknown address gets an account and an e-mailed set-password link."""
+    ws = workspace_for(request, workspace)
+    return Status(201, actions.invite_member(actor=request.auth, workspace=ws, email=payload.email, role=payload.role, name=payload.name))
+
+
+@router.get("/members/{member_id}", response=MemberOut)
+def get_member(request, member_id: int, workspace: str | None = None):
+    return queries.get_membership(request.auth, workspace_for(request, workspace), member_id)
+
+
+@router.patch("/members/{member_id}", response=MemberOut)
+def change_role(request, member_id: int, payload: MemberPatch, workspace: str | None = None):
+    membership = queries.get_membership(request.auth, workspace_for(request, workspace), member_id)
+    return actions.change_member_role(actor=request.auth, membership=membership, role=payload.role)
+
+
+@router.delete("/members/{member_id}", response={204: None})
+def remove_member(request, member_id: int, workspace: str | None = None):
+    membership = queries.get_membership(request.auth, workspace_for(request, workspace), member_id)
+    actions.remove_member(actor=request.auth, membership=membership)
+    return Status(204, None)
+
+
+# ------------------------------------------------------------------ tokens
+
+@router.get("/tokens", response=TokenPage)
+def list_tokens(request, workspace: str | None = None, all: bool = False, include_revoked: bool = False, page: int = 1, per_page: int = 50):
+    """Your tokens; with ``all=true`` (owners) every token of the workspace's members."""
+    ws = workspace_for(request, workspace)
+    if all:
+        qs = queries.workspace_tokens(request.auth, ws, include_revoked=include_revoked)
+    else:
+        qs = queries.own_tokens(request.auth, ws, include_revoked=include_revoked)
+    return page_response(qs, page, per_page)
+
+
+@router.post("/tokens", response={201: TokenCreated})
+def create_token(request, payload: TokenIn, workspace: str | None = None):
+    """A new token for yourself. The answer's ``token`` is the only time the secret is shown."""
+    ws = workspace_for(request, workspace)
+    token, raw = actions.create_token(actor=request.auth, workspace=ws, name=payload.name)
+    token.token = raw
+    return Status(201, token)
+
+
+@router.get("/tokens/{token_id}", response=TokenOut)
+def get_token(request, token_id: int, workspace: str | None = None):
+    return queries.get_token(request.auth, workspace_for(request, workspace), token_id)
+
+
+@router.delete("/tokens/{token_id}", response={204: None})
+def revoke_token(request, token_id: int, workspace: str | None = None):
+    """Revoke a token: yours, or (owners) a member's. It answers 401 from then on."""
+    ws = workspace_for(request, workspace)
+    token = queries.get_token(request.auth, ws, token_id)
+    actions.revoke_token(actor=request.auth, workspace=ws, token=token)
+    return Status(204, None)
