@@ -65,7 +65,9 @@ def add_member(*, actor: User | None, workspace: Workspace, email: str, role: st
         raise HeardError("invalid", f"Unknown role “{role}”; choose one of {', '.join(ROLES)}.", "role")
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=password, name=name)
+        # Without a password of their own they get a random one nobody knows, not an unusable
+        # one: Django's password reset skips accounts with an unusable password.
+        user = User.objects.create_user(email=email, password=password or secrets.token_urlsafe(32), name=name)
         audit.record(actor=actor, workspace=workspace, verb="user.created", target=user, after={"email": email, "name": name})
     elif password:
         user.set_password(password)
@@ -75,6 +77,8 @@ def add_member(*, actor: User | None, workspace: Workspace, email: str, role: st
         membership = Membership.objects.create(user=user, workspace=workspace, role=role)
         audit.record(actor=actor, workspace=workspace, verb="membership.created", target=membership, after=audit.snapshot(membership))
     elif membership.role != role:
+        if membership.role == OWNER and not _other_owners(membership):
+            raise HeardError("invalid", f"{email} is the last owner of {workspace.slug}; make someone else an owner first.", "role")
         before = audit.snapshot(membership)
         membership.role = role
         membership.save(update_fields=["role"])
