@@ -274,3 +274,16 @@ def test_text_with_backslashes_tabs_and_line_breaks_is_stored_exactly(product, t
     assert stored.requester_name == "Nadia \\ Ruiz"
     assert stored.tags == ["a\\b", '"quoted"']
     assert stored.requester.name == "Nadia \\ Ruiz"
+
+
+def test_zendesk_side_loaded_users_give_tickets_their_requesters(product):
+    """Zendesk's `?include=users` lists users after the tickets; tickets name only requester_id."""
+    report = run(product, "zendesk-side-loaded.json")
+    assert (report.created, report.rejected) == (3, 0)
+    farah = ticket(product, "5001")
+    assert farah.requester_email == "farah.haddad@tidewater.example"
+    assert farah.requester_name == "Farah Haddad"
+    assert farah.requester.name == "Farah Haddad"
+    assert ticket(product, "5002").requester.email == "jun.sato@pinecrest.example"
+    unknown = ticket(product, "5003")
+    assert unknown.requester is None and unknown.requester_email == ""

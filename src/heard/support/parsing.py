@@ -314,6 +314,9 @@ def _json_document_rows(handle, fmt, mapping) -> Iterator[tuple[int, dict]]:
     source = binary if binary is not None else handle
     if binary is not None and binary.read(3) != b"\xef\xbb\xbf":
         binary.seek(0)
+    start = source.tell()
+    users = _side_loaded_users(source, ijson) if prefix == "tickets.item" and fmt == "zendesk" else {}
+    source.seek(start)
     number = 0
     try:
         for record in ijson.items(source, prefix, use_float=True):
@@ -321,9 +324,28 @@ def _json_document_rows(handle, fmt, mapping) -> Iterator[tuple[int, dict]]:
             if not isinstance(record, dict):
                 yield number, {"__error__": "Each ticket must be a JSON object."}
                 continue
+            if users and not isinstance(record.get("requester"), dict):
+                requester = users.get(record.get("requester_id"))
+                if requester is not None:
+                    record["requester"] = requester
             yield number, _from_record(record, fmt, mapping)
     except ijson.JSONError as exc:
         raise FileError(f"The JSON is broken after ticket {number}: {exc}.") from None
+
+
+def _side_loaded_users(source, ijson) -> dict:
+    """Zendesk's API answers ``?include=users`` with a ``users`` list beside ``tickets``
+    (usually after it), and tickets name their requester by ``requester_id`` only. One
+    streaming pass collects id -> name and e-mail of those users (never the tickets), so a
+    ticket gets its requester wherever the list stands in the file."""
+    users: dict = {}
+    try:
+        for user in ijson.items(source, "users.item", use_float=True):
+            if isinstance(user, dict) and user.get("id") is not None:
+                users[user["id"]] = {"name": user.get("name"), "email": user.get("email")}
+    except ijson.JSONError:
+        return {}  # the tickets pass reports where the JSON breaks
+    return users
 
 
 def _dig(record: dict, path: str):
