@@ -263,12 +263,14 @@ def test_text_with_backslashes_tabs_and_line_breaks_is_stored_exactly(product, t
     body = "Path C:\\Users\\nadia\\new\tfolder\nsecond line\r\nthird \\N line \\\\ done"
     path.write_text(
         "id,subject,description,created_at,requester_email,requester_name,tags\n"
-        f'T-1,"Tab\\there","{body}",2024-07-01T08:00:00Z,nadia@federal.example,"Nadia \\ Ruiz","a\\b,""quoted"""\n',
+        f'"T-""1"",{{x}}\\y","Tab\\there","{body}",2024-07-01T08:00:00Z,nadia@federal.example,"Nadia \\ Ruiz","a\\b,""quoted"""\n',
         encoding="utf-8",
     )
     report = run(product, str(path), fmt="csv")
     assert (report.created, report.rejected) == (1, 0), report.problems
-    stored = ticket(product, "T-1")
+    again = run(product, str(path), fmt="csv")  # the id is found again, quotes and all
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    stored = ticket(product, 'T-"1",{x}\\y')
     assert stored.body == body
     assert stored.subject == "Tab\\there"
     assert stored.requester_name == "Nadia \\ Ruiz"
