@@ -10,4 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls of the queue (default 1).")
 
     def handle(self, *args, batch, interval, **options):
-        call_command("db_worker", batch=batch, interval=interval, verbosity=options.get("verbosity", 1))
+        # Never the code reloader (db_worker's default under DEBUG): it runs the worker as a
+        # second process that outlives a stopped parent, and heard's code does not change
+        # under a running worker.
+        call_command("db_worker", batch=batch, interval=interval, reload=False, verbosity=options.get("verbosity", 1))
