@@ -22,7 +22,7 @@ demo: install
 	HEARD_DB_PATH=$(DEMO_DB) $(BIN)/heard migrate --verbosity 0
 	HEARD_DB_PATH=$(DEMO_DB) $(BIN)/heard demo
 	@echo "Open http://127.0.0.1:8000/ and log in as owner@demo.heard.example / heard-demo-2026"
-	HEARD_DB_PATH=$(DEMO_DB) $(BIN)/heard serve --host 127.0.0.1 --port 8000
+	HEARD_DB_PATH=$(DEMO_DB) $(BIN)/heard serve --host 127.0.0.1 --port 8000 --with-worker
 
 browser:
 	@scripts/ensure-chromium.sh
@@ -51,6 +51,8 @@ bench: install
 	$(BIN)/python bench/import_tickets.py --rows 1000000 --database-url $(PG_URL)_bench
 	$(BIN)/python bench/themes.py --rows 100000
 	$(BIN)/python bench/themes.py --rows 1000000
+	$(BIN)/python bench/themes.py --rows 100000 --rerun
+	$(BIN)/python bench/themes.py --rows 1000000 --rerun
 	$(BIN)/python bench/themes_quality.py --csv ../shared/data/banking77.csv.gz --text-col text --label-col label
 
 clean:

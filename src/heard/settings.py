@@ -199,6 +199,11 @@ CONTENT_SECURITY_POLICY = {
 
 PAGE_SIZE = int(env("HEARD_PAGE_SIZE", "50"))
 
+# Support theme mining: "default" (NumPy + scikit-learn) or "embeddings" (the optional
+# extra `heard[embeddings]`; checked when a run starts, not here, so a missing extra never
+# stops the site).
+HEARD_THEMES_ENGINE = env("HEARD_THEMES_ENGINE", "default")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -273,6 +273,13 @@ def test_text_with_backslashes_tabs_and_line_breaks_is_stored_exactly(product, t
     stored = ticket(product, 'T-"1",{x}\\y')
     assert stored.body == body
     assert stored.subject == "Tab\\there"
+    # A changed ticket is updated from the same prepared row: the text must survive that too.
+    path.write_bytes(path.read_bytes().replace(b"Tab\\there", b"Tab\\there again"))
+    changed = run(product, str(path), fmt="csv")
+    assert (changed.created, changed.updated) == (0, 1)
+    stored = ticket(product, 'T-"1",{x}\\y')
+    assert stored.body == body
+    assert stored.subject == "Tab\\there again"
     assert stored.requester_name == "Nadia \\ Ruiz"
     assert stored.tags == ["a\\b", '"quoted"']
     assert stored.requester.name == "Nadia \\ Ruiz"

@@ -39,6 +39,7 @@ from .parsing import (
     open_binary,
     read_prepared,
     read_prepared_in_worker,
+    restore_row,
     sniff_header,
 )
 from .references import hold_for_import, product_gone
@@ -601,7 +602,7 @@ class TicketWriter:
                 self._hear(requester_id, row[8])
             old = existing.get(external_id)
             if old is None:
-                inserts.append(head + (external_id, requester_id) + row[1:COPY_TEXT] + tail)
+                inserts.append(head + (external_id, requester_id) + restore_row(row)[1:COPY_TEXT] + tail)
                 continue
             pk, old_digest, old_updated, erased = old
             if erased or old_digest == row[12]:
@@ -609,7 +610,7 @@ class TicketWriter:
             elif row[9] and old_updated and _aware(row[9]) < _aware(old_updated):
                 report.unchanged += 1  # an older version of a ticket heard already holds
             else:
-                updates.append((requester_id, *row[1:COPY_TEXT], *tail, pk))
+                updates.append((requester_id, *restore_row(row)[1:COPY_TEXT], *tail, pk))
         return inserts, updates
 
     def _insert(self, cursor, rows: list[tuple]) -> None:

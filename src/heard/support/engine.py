@@ -9,6 +9,7 @@ Quick use
     from heard.support import engine
 
     fit = engine.mine_themes(texts, ids)            # chooses the number of themes itself
+    # engine="embeddings": sentence vectors, optional extra (embeddings.py)
     fit.labels                                      # np.ndarray[int], theme index per ticket, -1 = unassigned
     for theme in fit.themes:                        # sorted by size, largest first
         theme.key, theme.label, theme.terms, theme.size, theme.representative_ids, theme.centroid
@@ -78,6 +79,7 @@ import math
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 from scipy import sparse
@@ -96,6 +98,7 @@ __all__ = [
     "describe_theme",
     "fit_embedder",
     "group_centroids",
+    "load_embedder",
     "match_themes",
     "match_themes_by_members",
     "mine_themes",
@@ -263,6 +266,8 @@ class Embedder:
     Holds only arrays and word lists, so it pickles and serialises (`to_bytes`) compactly.
     """
 
+    engine: ClassVar[str] = "default"  # the optional engine's embedder says "embeddings"
+
     words: list[str]
     word_idf: np.ndarray  # (V,) float32
     word_vectors: np.ndarray  # (V, d) float32: char-n-gram vector of each word, projected
@@ -423,8 +428,16 @@ class Embedder:
         )
 
 
-def fit_embedder(texts: Sequence[str], *, random_state: int = 0) -> Embedder:
-    """Fit the embedding space on `texts` (callers sample large corpora first)."""
+def fit_embedder(texts: Sequence[str], *, random_state: int = 0, engine: str = "default"):
+    """Fit the embedding space on `texts` (callers sample large corpora first).
+
+    engine="embeddings" returns the optional engine's `embeddings.SentenceEmbedder` (same
+    interface, sentence vectors from a packaged model) instead of an LSA space."""
+    if engine != "default":
+        from . import embeddings
+
+        embeddings.check_engine(engine, "engine")
+        return embeddings.fit_embedder(texts)
     tokens = [_tokens(t) for t in texts]
     n = len(tokens)
     vocab: dict[str, int] = {}
@@ -512,6 +525,17 @@ def fit_embedder(texts: Sequence[str], *, random_state: int = 0) -> Embedder:
         label_df=np.array([term_df[t] for t in kept], np.float32),
         n_fit_docs=n,
     )
+
+
+def load_embedder(blob: bytes):
+    """The embedder saved by `to_bytes` of either engine."""
+    with np.load(io.BytesIO(blob)) as z:
+        kind = z["kind"].tobytes().decode() if "kind" in z.files else "default"
+    if kind == "default":
+        return Embedder.from_bytes(blob)
+    from . import embeddings
+
+    return embeddings.SentenceEmbedder.from_bytes(blob)
 
 
 # --- results ------------------------------------------------------------------------------
@@ -694,12 +718,15 @@ def mine_themes(
     embedder: Embedder | None = None,
     fit_sample: int = FIT_SAMPLE,
     n_representatives: int = N_REPRESENTATIVES,
+    engine: str = "default",
 ) -> ThemeFit:
     """Group `texts` into themes; the number of themes is chosen from the data.
 
     ids: one per text (any hashable, e.g. ticket primary keys); default 0..n-1.
     min_theme_size: default max(3, n // 1000).
     embedder: reuse a previous run's space so centroids stay comparable; default fits one.
+    engine: which space to fit when no embedder is given: "default" (LSA, this module) or
+    "embeddings" (the optional sentence-embedding extra, see embeddings.py).
     """
     n = len(texts)
     ids_arr = np.arange(n) if ids is None else np.asarray(ids)
@@ -720,7 +747,7 @@ def mine_themes(
             return ThemeFit(
                 np.full(n, -1, np.int64), np.zeros(n, np.float32), [], ids_arr, None, {}
             )
-        embedder = fit_embedder(sample_texts, random_state=random_state)
+        embedder = fit_embedder(sample_texts, random_state=random_state, engine=engine)
 
     z_fit = np.zeros((len(sample), embedder.dim), np.float32)
     token_lists: list[list[str]] = []
@@ -734,13 +761,17 @@ def mine_themes(
     min_fit = max(2, math.ceil(min_theme_size * len(sample) / n))
     k_max = min(max_themes, len(usable) // min_fit)
     zu = z_fit[usable]
-    zs = _smooth(zu, SMOOTH_NEIGHBOURS, SMOOTH_ROUNDS)
-    k, silhouettes = _choose_k(zu, zs, k_max, rng, random_state)
-    if k > 1:
-        km = _kmeans(zs, k, random_state, n_init=2)
-        fit_lab = km.labels_.astype(np.int64)
+    own_clustering = getattr(embedder, "cluster", None)  # the embeddings engine has its own
+    if own_clustering is not None:
+        fit_lab, silhouettes = own_clustering(zu, k_max=k_max, random_state=random_state)
     else:
-        fit_lab = np.zeros(len(usable), np.int64)
+        zs = _smooth(zu, SMOOTH_NEIGHBOURS, SMOOTH_ROUNDS)
+        k, silhouettes = _choose_k(zu, zs, k_max, rng, random_state)
+        if k > 1:
+            km = _kmeans(zs, k, random_state, n_init=2)
+            fit_lab = km.labels_.astype(np.int64)
+        else:
+            fit_lab = np.zeros(len(usable), np.int64)
 
     # Centroids in the raw space (what new tickets will be compared against), then
     # dissolve undersized clusters into their nearest surviving neighbour.

@@ -6,14 +6,16 @@ How a run keeps identities (see docs/themes.md):
 1. The product's tickets are read in chunks (subject + text).
 2. The embedding space of the last run is reused (``ThemeRun.embedder``), so old and new
    centroids are comparable; the first run fits one.
-3. *Held* themes (pinned, or merged/split by a person) keep their centroid and take every
-   ticket whose similarity to it reaches the theme's ``hold_similarity``.
+3. *Held* themes (pinned, or merged/split by a person) keep their centroid and take the
+   tickets whose similarity to it reaches the theme's ``hold_similarity``: their members,
+   and new tickets that no other active theme is closer to.
 4. The engine mines the remaining tickets. Each new cluster is matched one-to-one
    (Hungarian, cosine >= MATCH_THRESHOLD) to an existing theme, a retired one (which comes
    back) or a theme absorbed by a merge (its tickets then go to the merged theme).
    Matched themes keep id, name, links and feedback; unmatched clusters become new themes;
    active themes left without a match are retired (pinned ones never are).
-5. Memberships are rewritten with bulk operations and the rollups recomputed.
+5. Only memberships that changed are written (plain SQL in batches; an unchanged ticket's
+   row is left as it is) and the rollups recomputed.
 
 Actions are atomic (a run writes its result in one transaction), check ``themes.edit``,
 write one audit event each and raise HeardError for bad input.
@@ -28,7 +30,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 import numpy as np
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -36,7 +39,7 @@ from heard.core import audit, permissions
 from heard.core.errors import HeardError
 from heard.core.models import Product
 
-from . import engine
+from . import embeddings, engine
 from .models import RunStatus, Theme, ThemeLink, ThemeRun, ThemeStatus, ThemeTicket, Ticket
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,7 @@ HOLD_FLOOR = 0.1
 MIN_TO_MINE = 6  # fewer free tickets than this: no new themes this run
 READ_CHUNK = 5_000
 WRITE_BATCH = 2_000
+SIMILARITY_TOLERANCE = 0.01  # a re-run rewrites a membership whose similarity moved by more than this (or whose theme changed)
 STALE_RUN = timedelta(hours=2)  # a run "running" for longer than this crashed; another may start
 MAX_SPLIT = 10
 
@@ -137,7 +141,7 @@ def product_embedder(product: Product) -> engine.Embedder | None:
     cached = _EMBEDDERS.get(run.embedder_fingerprint)
     if cached is None:
         blob = ThemeRun.objects.filter(pk=run.pk).values_list("embedder", flat=True)[0]
-        cached = engine.Embedder.from_bytes(bytes(blob))
+        cached = engine.load_embedder(bytes(blob))
         if len(_EMBEDDERS) >= 4:
             _EMBEDDERS.pop(next(iter(_EMBEDDERS)))
         _EMBEDDERS[cached.fingerprint] = cached
@@ -178,12 +182,115 @@ def _describe(theme: Theme, description: engine.Theme, embedder: engine.Embedder
 
 def _set_memberships(ticket_ids: Sequence[int], theme_ids: Sequence[int], similarities: Sequence[float]) -> None:
     """Point the given tickets at the given themes (rows exist: they are members already)."""
-    rows = list(ThemeTicket.objects.filter(ticket_id__in=list(ticket_ids)).only("pk", "ticket_id"))
-    by_ticket = {r.ticket_id: r for r in rows}
-    for ticket_id, theme_id, sim in zip(ticket_ids, theme_ids, similarities, strict=True):
-        row = by_ticket[ticket_id]
-        row.theme_id, row.similarity = int(theme_id), float(sim)
-    ThemeTicket.objects.bulk_update(rows, ["theme", "similarity"], batch_size=WRITE_BATCH)
+    _update_memberships(np.asarray(ticket_ids, np.int64), np.asarray(theme_ids, np.int64), np.asarray(similarities, np.float64))
+
+
+# Membership writes use plain SQL in batches: the ORM's bulk_update builds a CASE per
+# column and row, which is the slow part of a run over hundreds of thousands of tickets.
+
+def _membership_table() -> str:
+    return connection.ops.quote_name(ThemeTicket._meta.db_table)
+
+
+def _update_memberships(ticket_ids: np.ndarray, theme_ids: np.ndarray, similarities: np.ndarray) -> None:
+    table = _membership_table()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ticket_ids), WRITE_BATCH):
+            rows = list(zip(theme_ids[start:start + WRITE_BATCH].tolist(), similarities[start:start + WRITE_BATCH].tolist(),
+                            ticket_ids[start:start + WRITE_BATCH].tolist(), strict=True))
+            if connection.vendor == "postgresql":
+                # One statement per batch; executemany would be one round trip per row.
+                values = ", ".join(["(%s::bigint, %s::bigint, %s::double precision)"] * len(rows))
+                cursor.execute(f"UPDATE {table} AS m SET theme_id = v.theme_id, similarity = v.similarity "
+                               f"FROM (VALUES {values}) AS v(theme_id, similarity, ticket_id) WHERE m.ticket_id = v.ticket_id",
+                               [x for row in rows for x in row])
+            else:
+                cursor.executemany(f"UPDATE {table} SET theme_id = %s, similarity = %s WHERE ticket_id = %s", rows)
+
+
+def _insert_memberships(ticket_ids: np.ndarray, theme_ids: np.ndarray, similarities: np.ndarray) -> None:
+    table = _membership_table()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ticket_ids), WRITE_BATCH):
+            rows = list(zip(ticket_ids[start:start + WRITE_BATCH].tolist(), theme_ids[start:start + WRITE_BATCH].tolist(),
+                            similarities[start:start + WRITE_BATCH].tolist(), strict=True))
+            values = ", ".join(["(%s, %s, %s)"] * len(rows))
+            cursor.execute(f"INSERT INTO {table} (ticket_id, theme_id, similarity) VALUES {values}", [x for row in rows for x in row])
+
+
+def _delete_memberships(ticket_ids: np.ndarray) -> None:
+    table = _membership_table()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ticket_ids), WRITE_BATCH):
+            chunk = ticket_ids[start:start + WRITE_BATCH].tolist()
+            cursor.execute(f"DELETE FROM {table} WHERE ticket_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+
+
+def _current_memberships(product: Product) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ticket ids, theme ids, similarities) of the product's membership rows, by ticket id."""
+    qs = ThemeTicket.objects.filter(theme__product=product).order_by("ticket_id").values_list("ticket_id", "theme_id", "similarity")
+    sql, params = qs.query.sql_with_params()
+    tickets, theme_ids, sims = [], [], []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(READ_CHUNK * 4):
+            columns = list(zip(*rows, strict=True))
+            tickets.append(np.asarray(columns[0], np.int64))
+            theme_ids.append(np.asarray(columns[1], np.int64))
+            sims.append(np.asarray(columns[2], np.float64))
+    if not tickets:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
+    return np.concatenate(tickets), np.concatenate(theme_ids), np.concatenate(sims)
+
+
+def write_memberships(product: Product, ticket_ids: np.ndarray, owner: np.ndarray, sims: np.ndarray) -> dict[str, int]:
+    """Make the product's membership rows say ``owner`` (theme id per ticket, <= 0: none),
+    writing only the difference: rows whose theme changed (moved) or whose similarity moved by
+    more than SIMILARITY_TOLERANCE (rescored) are updated, new members inserted, former
+    members deleted; every other row is left as it is. Returns the number of rows of each kind."""
+    old_tickets, old_themes, old_sims = _current_memberships(product)
+    assigned = np.flatnonzero(owner > 0)
+    new_tickets = np.asarray(ticket_ids, np.int64)[assigned]
+    new_themes = np.asarray(owner, np.int64)[assigned]
+    new_sims = np.asarray(sims, np.float64)[assigned]
+    order = np.argsort(new_tickets, kind="stable")
+    new_tickets, new_themes, new_sims = new_tickets[order], new_themes[order], new_sims[order]
+
+    at = np.searchsorted(old_tickets, new_tickets)
+    found = at < len(old_tickets)
+    found[found] = old_tickets[at[found]] == new_tickets[found]
+    moved, rescored = np.zeros(len(found), bool), np.zeros(len(found), bool)
+    moved[found] = old_themes[at[found]] != new_themes[found]
+    rescored[found] = np.abs(old_sims[at[found]] - new_sims[found]) > SIMILARITY_TOLERANCE
+    changed = moved | rescored
+    gone = ~np.isin(old_tickets, new_tickets, assume_unique=True)
+
+    _delete_memberships(old_tickets[gone])
+    _update_memberships(new_tickets[changed], new_themes[changed], new_sims[changed])
+    _insert_memberships(new_tickets[~found], new_themes[~found], new_sims[~found])
+    return {"unchanged": int(found.sum() - changed.sum()), "moved": int(moved.sum()), "rescored": int((rescored & ~moved).sum()),
+            "inserted": int((~found).sum()), "deleted": int(gone.sum())}
+
+
+class _TermSets:
+    """The label terms of each text, made while they are counted: a held theme can hold
+    hundreds of thousands of tickets, and their term sets all at once take gigabytes."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __iter__(self):
+        return (engine._label_terms(engine._tokens(text)) for text in self.texts)
+
+
+def _held_words(embedder: engine.Embedder, texts: list[str]) -> tuple[str, list[str]]:
+    """Label and terms of a held theme's tickets, worded as ``engine.describe_theme`` words
+    them, without embedding the tickets (the theme keeps its centre)."""
+    terms = list(engine._background_terms(embedder, _TermSets(texts)))
+    return " · ".join(terms[:engine.LABEL_TERMS]) or "theme 1", terms
 
 
 def _final_theme(theme: Theme, themes_by_id: dict[int, Theme]) -> Theme | None:
@@ -239,10 +346,22 @@ def refresh_rollups(product: Product, theme_ids: Sequence[int] | None = None) ->
 
 # ---------------------------------------------------------------- runs
 
-def start_theme_run(*, actor, product: Product, background: bool = True) -> ThemeRun:
+def engine_choice(engine_name: str | None = None, source: str = "engine") -> str:
+    """The engine to mine with: ``engine_name`` if given (``source`` names where it came from,
+    e.g. "--engine"), else the HEARD_THEMES_ENGINE setting. HeardError when it is unknown or
+    its extra is not installed."""
+    if engine_name:
+        return embeddings.check_engine(engine_name, source, "engine")
+    return embeddings.check_engine(settings.HEARD_THEMES_ENGINE, "HEARD_THEMES_ENGINE", "engine")
+
+
+def start_theme_run(*, actor, product: Product, background: bool = True, engine_name: str | None = None,
+                    engine_source: str = "engine") -> ThemeRun:
     """Queue a mining run for the worker (``heard worker``), or run it now (``background=False``:
-    the command line, the demo loader, tests). One run per product at a time."""
+    the command line, the demo loader, tests). One run per product at a time. ``engine_name``
+    ("default" or "embeddings") overrides the HEARD_THEMES_ENGINE setting."""
     permissions.require(actor, product.workspace, "themes.edit")
+    engine_name = engine_choice(engine_name, engine_source)
     with transaction.atomic():
         busy = ThemeRun.objects.filter(product=product, status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
                                        created_at__gte=timezone.now() - STALE_RUN).first()
@@ -253,9 +372,9 @@ def start_theme_run(*, actor, product: Product, background: bool = True) -> Them
         if background:
             from .tasks import run_theme_mining_task
 
-            transaction.on_commit(lambda: run_theme_mining_task.enqueue(run.pk))
+            transaction.on_commit(lambda: run_theme_mining_task.enqueue(run.pk, engine_name))
     if not background:
-        run = run_theme_mining(run)
+        run = run_theme_mining(run, engine_name)
     return run
 
 
@@ -265,13 +384,14 @@ def _progress(run: ThemeRun, **fields) -> None:
     ThemeRun.objects.filter(pk=run.pk).update(**fields)
 
 
-def run_theme_mining(run: ThemeRun) -> ThemeRun:
-    """Do a queued run as the person who started it (their role is checked again)."""
+def run_theme_mining(run: ThemeRun, engine_name: str | None = None) -> ThemeRun:
+    """Do a queued run as the person who started it (their role is checked again), with the
+    given engine (default: the HEARD_THEMES_ENGINE setting)."""
     product = run.product
     _progress(run, status=RunStatus.RUNNING, phase="Reading tickets", percent=1, started_at=timezone.now(), error="")
     try:
         permissions.require(run.created_by, product.workspace, "themes.edit")
-        _mine(run)
+        _mine(run, engine_choice(engine_name))
     except HeardError as exc:
         _progress(run, status=RunStatus.FAILED, error=exc.message, finished_at=timezone.now())
     except Exception as exc:
@@ -299,9 +419,10 @@ def _read_tickets(run: ThemeRun) -> tuple[np.ndarray, list[str]]:
     return ids[: len(texts)], texts
 
 
-def _space(run: ThemeRun, texts: list[str]) -> tuple[engine.Embedder | None, bool]:
+def _space(run: ThemeRun, texts: list[str], engine_name: str = "default") -> tuple[engine.Embedder | None, bool]:
     embedder = product_embedder(run.product)
-    if embedder is not None:
+    # A change of engine starts a new space; held themes are carried over by their tickets.
+    if embedder is not None and embedder.engine == engine_name:
         return embedder, False
     if not texts:
         return None, False
@@ -309,7 +430,7 @@ def _space(run: ThemeRun, texts: list[str]) -> tuple[engine.Embedder | None, boo
     sample = texts if len(texts) <= engine.FIT_SAMPLE else [texts[i] for i in np.sort(rng.choice(len(texts), engine.FIT_SAMPLE, replace=False))]
     if not any(engine._TOKEN.search(t.lower()) for t in sample):
         return None, False
-    return engine.fit_embedder(sample), True
+    return engine.fit_embedder(sample, engine=engine_name), True
 
 
 def _centroid_for(theme: Theme, embedder: engine.Embedder) -> np.ndarray | None:
@@ -322,11 +443,46 @@ def _centroid_for(theme: Theme, embedder: engine.Embedder) -> np.ndarray | None:
     return engine.group_centroids(embedder, {theme.pk: texts})[theme.pk]
 
 
-def _mine(run: ThemeRun) -> None:
+def _current_owner(product: Product, ids: np.ndarray) -> np.ndarray:
+    """The stored theme of each ticket in ``ids`` (0: none)."""
+    tickets, theme_ids, _sims = _current_memberships(product)
+    if len(tickets) == 0:
+        return np.zeros(len(ids), np.int64)
+    at = np.minimum(np.searchsorted(tickets, ids), len(tickets) - 1)
+    return np.where(tickets[at] == ids, theme_ids[at], 0)
+
+
+def _hold_tickets(embedder, texts, held_vecs, rivals, current, owner, sims) -> None:
+    """Give each held theme its tickets among its members and the tickets in no theme (new
+    ones): those at least as close to its centre as its threshold that are its members
+    already, or that no other active theme of the last run is closer to. (Without the second
+    condition a broad pinned theme takes every new ticket above its threshold, even those that
+    plainly belong to another theme.) Tickets of other themes are left to the mining, so
+    only held members and new tickets are embedded here."""
+    centres = np.stack([v for _, v in held_vecs] + rivals).astype(np.float32)
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    n_held = len(held_vecs)
+    hold = np.array([t.hold_similarity or HOLD_FLOOR for t, _ in held_vecs], np.float32)
+    theme_ids = np.array([t.pk for t, _ in held_vecs], np.int64)
+    offered = np.flatnonzero((current == 0) | np.isin(current, theme_ids))
+    for start, z, _ in embedder.iter_transform([texts[i] for i in offered]):
+        part = offered[start:start + len(z)]
+        s = z @ centres.T
+        best = np.argmax(s[:, :n_held], axis=1)
+        sim = s[np.arange(len(z)), best]
+        keep = (np.linalg.norm(z, axis=1) > 0) & (sim >= hold[best])
+        if rivals:
+            closest = sim >= s[:, n_held:].max(axis=1)
+            keep &= closest | (current[part] == theme_ids[best])
+        owner[part[keep]] = theme_ids[best[keep]]
+        sims[part[keep]] = sim[keep]
+
+
+def _mine(run: ThemeRun, engine_name: str = "default") -> None:
     product = run.product
     ids, texts = _read_tickets(run)
     _progress(run, phase="Preparing the word space", percent=25)
-    embedder, fresh = _space(run, texts)
+    embedder, fresh = _space(run, texts, engine_name)
     n = len(texts)
     all_themes = {t.pk: t for t in Theme.objects.filter(product=product)}
     held = [t for t in all_themes.values() if t.status == ThemeStatus.ACTIVE and t.is_held]
@@ -341,12 +497,9 @@ def _mine(run: ThemeRun) -> None:
         held_vecs = [(t, _centroid_for(t, embedder)) for t in held]
         held_vecs = [(t, v) for t, v in held_vecs if v is not None]
         if held_vecs:
-            lab, sim = engine.assign(embedder, texts, np.stack([v for _, v in held_vecs]))
-            hold = np.array([t.hold_similarity or HOLD_FLOOR for t, _ in held_vecs], np.float32)
-            keep = (lab >= 0) & (sim >= hold[np.maximum(lab, 0)])
-            theme_ids = np.array([t.pk for t, _ in held_vecs], np.int64)
-            owner[keep] = theme_ids[lab[keep]]
-            sims[keep] = sim[keep]
+            rivals = [_vec(t.centroid) for t in all_themes.values() if t.status == ThemeStatus.ACTIVE and not t.is_held
+                      and t.centroid and t.embedder_fingerprint == embedder.fingerprint]
+            _hold_tickets(embedder, texts, held_vecs, rivals, _current_owner(product, ids), owner, sims)
 
     free = np.flatnonzero(owner < 0)
     fit = None
@@ -403,7 +556,11 @@ def _save_run(run, all_themes, new_themes, ids, texts, owner, sims, labels_of, c
         theme.save()
         placeholder[old_key] = theme.pk
     if placeholder:
-        owner = np.array([placeholder.get(int(o), int(o)) for o in owner], np.int64) if len(owner) else owner
+        # New themes stand as -2, -3, ... in ``owner`` until saved (-1: no theme).
+        saved = np.array([placeholder[-2 - i] for i in range(len(placeholder))], np.int64)
+        owner = owner.copy()
+        pending = owner <= -2
+        owner[pending] = saved[-owner[pending] - 2]
         labels_of = {placeholder.get(k, k): v for k, v in labels_of.items()}
         cluster_centroid = {placeholder.get(k, k): v for k, v in cluster_centroid.items()}
 
@@ -426,8 +583,8 @@ def _save_run(run, all_themes, new_themes, ids, texts, owner, sims, labels_of, c
         grown += int(len(members) > theme.size)
         if theme.is_held and theme.status == ThemeStatus.ACTIVE:
             # A person fixed this theme: its centre stays; words and examples follow its tickets.
-            described = engine.describe_theme(embedder, [texts[i] for i in members], ids[members])
-            theme.label, theme.terms = described.label[:300], list(described.terms)
+            label, terms = _held_words(embedder, [texts[i] for i in members])
+            theme.label, theme.terms = label[:300], terms
             theme.representative_ids = [int(i) for i in ids[members[np.argsort(-sims[members], kind="stable")[:engine.N_REPRESENTATIVES]]]]
         else:
             parts = cluster_centroid[theme.pk]
@@ -441,15 +598,10 @@ def _save_run(run, all_themes, new_themes, ids, texts, owner, sims, labels_of, c
         theme.size = len(members)
         theme.save()
 
-    ThemeTicket.objects.filter(theme__product=product).delete()
-    assigned = np.flatnonzero(owner > 0)
-    for start in range(0, len(assigned), WRITE_BATCH):
-        chunk = assigned[start:start + WRITE_BATCH]
-        ThemeTicket.objects.bulk_create([
-            ThemeTicket(ticket_id=int(ids[i]), theme_id=int(owner[i]), similarity=float(sims[i])) for i in chunk
-        ])
+    written = write_memberships(product, ids, owner, sims)
+    log.info("theme run %s memberships: %s", run.pk, written, extra={"memberships": written})
     run.themes_added, run.themes_kept, run.themes_grown, run.themes_retired = len(new_themes), kept, grown, retired
-    run.unassigned = int(len(owner) - len(assigned))
+    run.unassigned = int(len(owner) - np.count_nonzero(owner > 0))
     update = {"themes_added": run.themes_added, "themes_kept": kept, "themes_grown": grown, "themes_retired": retired,
               "unassigned": run.unassigned, "embedder_fingerprint": embedder.fingerprint if embedder else ""}
     if fresh:

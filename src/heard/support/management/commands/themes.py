@@ -15,13 +15,17 @@ class Command(BaseCommand):
         show = sub.add_parser("list", help="Print the product's active themes, largest first.")
         for p in (mine, show):
             p.add_argument("--product", required=True, help="WORKSPACE/PRODUCT, or a product slug unique across workspaces.")
+        mine.add_argument("--engine", default=None, metavar="ENGINE",
+                          help="default (NumPy + scikit-learn) or embeddings (needs pip install 'heard[embeddings]'); "
+                               "overrides the HEARD_THEMES_ENGINE setting for this run.")
 
     def handle(self, *args, verb, **options):
         try:
             product = product_by_ref(options["product"])
             if verb == "mine":
                 # The command line is the system (an operator on the server): actor None.
-                run = themes.start_theme_run(actor=None, product=product, background=False)
+                run = themes.start_theme_run(actor=None, product=product, background=False,
+                                             engine_name=options.get("engine"), engine_source="--engine")
                 if run.status != "done":
                     raise CommandError(f"Theme mining failed: {run.error}")
                 self.stdout.write(f"{run.tickets} tickets: {run.themes_added} new themes, {run.themes_kept} kept "
