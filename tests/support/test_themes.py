@@ -225,3 +225,29 @@ def test_command_line_mines_and_lists(product):
     assert "new themes" in out.getvalue()
     call_command("themes", "list", "--product", "acme/app", stdout=out)
     assert Theme.objects.filter(status="active").first().name in out.getvalue() and "SPIKE week of" in out.getvalue()
+
+
+def test_themes_keep_their_ids_when_the_space_is_made_anew(product, owner):
+    """Switching engines (or losing the stored space) makes a new embedding space; themes that
+    still exist are matched by their tickets in it, not retired and made again."""
+    from heard.support.models import ThemeRun
+
+    make_tickets(product, {"vat": 40, "sync": 40, "login": 30})
+    mine(product)
+    before = {pain: themes_of(product, pain) for pain in ("vat", "sync", "login")}
+    sync_theme = Theme.objects.get(pk=min(before["sync"]))
+    themes.rename_theme(actor=owner, theme=sync_theme, name="Offline jobs lost")
+    first_space = themes.product_embedder(product).fingerprint
+    ThemeRun.objects.filter(product=product).update(embedder=None)
+    themes._EMBEDDERS.clear()
+    make_tickets(product, {"battery": 30}, start=1000, seed=7)  # a space fitted anew differs
+
+    run = mine(product)
+
+    assert themes.product_embedder(product).fingerprint != first_space
+    assert run.themes_retired == 0
+    for pain, ids in before.items():
+        assert ids <= themes_of(product, pain), pain  # the same themes hold the same pain
+        assert set(Theme.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"active"}
+    sync_theme.refresh_from_db()
+    assert sync_theme.status == "active" and sync_theme.name == "Offline jobs lost"

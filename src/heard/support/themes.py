@@ -514,9 +514,12 @@ def _mine(run: ThemeRun, engine_name: str = "default") -> None:
             target = _final_theme(theme, all_themes)
             if target is None or target.status == ThemeStatus.MERGED or not theme.centroid:
                 continue
-            if theme.embedder_fingerprint != embedder.fingerprint:
-                continue  # made in another space; held themes were placed above, the rest retire
-            candidates.append((theme.pk, _vec(theme.centroid)))
+            # A theme made in another space (the engine was switched, or the stored space
+            # was lost) is placed by its tickets in this one, so it keeps its identity.
+            vector = _centroid_for(theme, embedder)
+            if vector is None:
+                continue
+            candidates.append((theme.pk, vector))
             key_theme[theme.pk] = target
         match = engine.match_themes(candidates, fit.centroids, threshold=MATCH_THRESHOLD)
         for index, cluster in enumerate(fit.themes):
