@@ -887,15 +887,13 @@ def read_prepared_in_worker(path: str, fmt: str, mapping: dict | None, notes: li
         [sys.executable, "-c", "from heard.support.parsing import _prepare_in_worker; _prepare_in_worker()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
     )
+    loader = None
     try:
         pickle.dump((path, fmt, mapping or {}, postgres, size), worker.stdin)
         worker.stdin.close()
-        load, source = pickle.load, worker.stdout
+        loader = _Unpickler(worker)
         while True:
-            try:
-                item = load(source)
-            except EOFError:
-                raise RuntimeError(f"The process reading the file stopped (exit code {worker.wait()}).") from None
+            item = loader.next()
             if item[0] == "batch":
                 yield item[1:]
                 continue
@@ -906,8 +904,59 @@ def read_prepared_in_worker(path: str, fmt: str, mapping: dict | None, notes: li
     finally:
         if worker.poll() is None:
             worker.kill()  # the writer stopped early: nobody will read the rest
+        if loader is not None:
+            loader.join()
         worker.stdout.close()
         worker.wait()
+
+
+class _Unpickler:
+    """Unpickles the worker's batches in a thread, one or two ahead of the importer: the
+    thread runs while the importer waits for the database (which releases the GIL), so
+    unpickling a batch overlaps with the database storing the one before."""
+
+    def __init__(self, worker):
+        import queue
+        import threading
+
+        self.worker = worker
+        self.items: queue.Queue = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._run, name="heard-import-unpickler", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import pickle
+
+        load, source, put = pickle.load, self.worker.stdout, self.items.put
+        while True:
+            try:
+                item = load(source)
+            except EOFError:
+                put(("stopped", None))
+                return
+            except Exception as exc:  # noqa: BLE001 - handed to the importer's thread
+                put(("failed", exc))
+                return
+            put(item)
+            if item[0] != "batch":
+                return
+
+    def next(self):
+        item = self.items.get()
+        if item[0] == "stopped":
+            raise RuntimeError(f"The process reading the file stopped (exit code {self.worker.wait()}).")
+        if item[0] == "failed":
+            raise item[1]
+        return item
+
+    def join(self) -> None:
+        # The worker is stopped by now; take what the thread still holds so it can end.
+        while self.thread.is_alive():
+            try:
+                self.items.get(timeout=0.05)
+            except Exception:  # noqa: BLE001, S110 - queue.Empty: look again
+                pass
+        self.thread.join()
 
 
 def _prepare_in_worker() -> None:
