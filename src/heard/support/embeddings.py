@@ -244,11 +244,8 @@ class SentenceEmbedder:
         groups from the data, is stable across seeds and needs no k grid."""
         return _louvain(z, k_max=k_max, random_state=random_state)
 
-    def transform(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for start, z, _ in self.iter_transform(texts):
-            out[start : start + len(z)] = z
-        return out
+    # Unit vectors (n, dim) for `texts`, gathered from iter_transform as the default does.
+    transform = _engine.Embedder.transform
 
     # --- persistence (same container as engine.Embedder.to_bytes, marked with its kind) ---
     def to_bytes(self) -> bytes:

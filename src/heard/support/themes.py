@@ -192,12 +192,16 @@ def _membership_table() -> str:
     return connection.ops.quote_name(ThemeTicket._meta.db_table)
 
 
+def _row_batches(*columns: np.ndarray):
+    """Rows of the columns' values, WRITE_BATCH at a time."""
+    for start in range(0, len(columns[0]), WRITE_BATCH):
+        yield list(zip(*(c[start : start + WRITE_BATCH].tolist() for c in columns), strict=True))
+
+
 def _update_memberships(ticket_ids: np.ndarray, theme_ids: np.ndarray, similarities: np.ndarray) -> None:
     table = _membership_table()
     with connection.cursor() as cursor:
-        for start in range(0, len(ticket_ids), WRITE_BATCH):
-            rows = list(zip(theme_ids[start:start + WRITE_BATCH].tolist(), similarities[start:start + WRITE_BATCH].tolist(),
-                            ticket_ids[start:start + WRITE_BATCH].tolist(), strict=True))
+        for rows in _row_batches(theme_ids, similarities, ticket_ids):
             if connection.vendor == "postgresql":
                 # One statement per batch; executemany would be one round trip per row.
                 values = ", ".join(["(%s::bigint, %s::bigint, %s::double precision)"] * len(rows))
@@ -211,9 +215,7 @@ def _update_memberships(ticket_ids: np.ndarray, theme_ids: np.ndarray, similarit
 def _insert_memberships(ticket_ids: np.ndarray, theme_ids: np.ndarray, similarities: np.ndarray) -> None:
     table = _membership_table()
     with connection.cursor() as cursor:
-        for start in range(0, len(ticket_ids), WRITE_BATCH):
-            rows = list(zip(ticket_ids[start:start + WRITE_BATCH].tolist(), theme_ids[start:start + WRITE_BATCH].tolist(),
-                            similarities[start:start + WRITE_BATCH].tolist(), strict=True))
+        for rows in _row_batches(ticket_ids, theme_ids, similarities):
             values = ", ".join(["(%s, %s, %s)"] * len(rows))
             cursor.execute(f"INSERT INTO {table} (ticket_id, theme_id, similarity) VALUES {values}", [x for row in rows for x in row])
 
