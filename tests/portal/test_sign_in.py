@@ -193,3 +193,50 @@ def test_a_request_pruned_before_the_worker_ran_sends_nothing(world):
     assert send_sign_in_links.call(request.pk) == {"sent": False}
     assert mail.outbox == [] and PortalLinkToken.objects.count() == 0
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_at_the_same_moment_cannot_pass_the_hourly_limit_together():
+    """Eight requests for one address at once, from eight networks: five get a link, three
+    are refused, however their transactions interleave."""
+    import threading
+
+    from django.db import OperationalError, close_old_connections
+
+    from heard.core.errors import HeardError
+    from heard.portal.actions import request_link
+
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def ask(n: int) -> None:
+        try:
+            start.wait(10)
+            for _attempt in range(200):
+                try:
+                    request_link(email="same@example.org", ip=f"198.51.100.{n}")
+                    outcomes.append("sent")
+                    return
+                except HeardError as exc:
+                    outcomes.append(exc.code)
+                    return
+                except OperationalError as exc:
+                    # SQLite's in-memory test database answers "locked" at once where a
+                    # database file waits for the writer (its busy timeout): wait here.
+                    if "locked" not in str(exc):
+                        raise
+                    import time
+
+                    time.sleep(0.02)
+            outcomes.append("gave up")
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["rate_limited"] * 3 + ["sent"] * 5
+    assert PortalSignInRequest.objects.filter(email="same@example.org").count() == 5

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -44,6 +44,17 @@ MAX_TEXT = 5000
 
 def _normal_email(raw) -> str:
     return str(raw or "").strip().lower()
+
+
+def _serialise_requests(email: str, ip: str) -> None:
+    """Requests for the same address or from the same network wait for each other, so two at
+    the same moment cannot both pass the hourly limit. PostgreSQL: transaction-level advisory
+    locks on the two (always in this order, so no two requests wait for each other in a
+    circle); SQLite: its IMMEDIATE transactions already let one writer in at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(18512, hashtext(%s))", [email])
+            cursor.execute("SELECT pg_advisory_xact_lock(18513, hashtext(%s))", [ip])
 
 
 def _check_rate(email: str, ip: str) -> None:
@@ -99,6 +110,7 @@ def request_link(*, email, ip: str, base_url: str = "") -> None:
     if not address or "@" not in address or len(address) > 254:
         raise HeardError("invalid", "Enter the e-mail address the team knows you by, like name@example.com.", "email")
     bucket = _ip_bucket(ip)
+    _serialise_requests(address, bucket)
     _check_rate(address, bucket)
     sign_in_request = PortalSignInRequest.objects.create(email=address, ip=bucket)
     # Only the request's id goes into the queue: no address in the task table.

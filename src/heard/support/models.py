@@ -198,8 +198,9 @@ class Theme(models.Model):
     ``name`` is what people call it (the engine's label at first; a re-run never changes
     it); ``label`` and ``terms`` are the engine's distinctive words, refreshed by each run.
     ``pinned`` and ``curated`` (merged or split by a person) themes are *held*: a re-run
-    keeps their centroid and gives them every ticket whose similarity reaches
-    ``hold_similarity``. ``weekly``, ``spikes`` and the resolution figures are rollups,
+    keeps their centroid and their own tickets whose similarity still reaches
+    ``hold_similarity``, and gives them a new ticket only when no other theme of the last
+    run is closer (it never takes tickets that other themes hold). ``weekly``, ``spikes`` and the resolution figures are rollups,
     recomputed whenever membership changes.
     """
 
