@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from heard.core.models import Product, Workspace
+from heard.stakeholders.models import AuthoredComment
 
 
 class DecisionStatus(models.TextChoices):
@@ -221,25 +222,10 @@ class DecisionParticipant(models.Model):
         return self.weighed_in_at is not None
 
 
-class DecisionComment(models.Model):
+class DecisionComment(AuthoredComment):
     """Written input on a decision, by a team member or a stakeholder (from the portal, or
     typed in by a team member: ``recorded_by``)."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
     author_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision_comments")
     author_stakeholder = models.ForeignKey("stakeholders.Stakeholder", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_comments")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"Comment by {self.author_name}"
-
-    @property
-    def author_name(self) -> str:
-        if self.author_stakeholder_id:
-            return self.author_stakeholder.name
-        return self.author_user.display_name if self.author_user_id else "Former team member"

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from heard.core.models import Product, Workspace
+from heard.stakeholders.models import AuthoredComment
 
 
 class Channel(models.TextChoices):
@@ -222,7 +223,7 @@ class PreRead(models.Model):
         return self.title
 
 
-class Comment(models.Model):
+class Comment(AuthoredComment):
     """Written, asynchronous input on a session or one of its pre-reads.
 
     The author is a team member (``author_user``) or a stakeholder (``author_stakeholder``);
@@ -234,21 +235,6 @@ class Comment(models.Model):
     pre_read = models.ForeignKey(PreRead, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
     author_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="session_comments")
     author_stakeholder = models.ForeignKey("stakeholders.Stakeholder", on_delete=models.CASCADE, null=True, blank=True, related_name="session_comments")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"Comment by {self.author_name}"
-
-    @property
-    def author_name(self) -> str:
-        if self.author_stakeholder_id:
-            return self.author_stakeholder.name
-        return self.author_user.display_name if self.author_user_id else "A former team member"
 
 
 class GlossaryTerm(models.Model):
