@@ -134,3 +134,14 @@ def get_token(actor, workspace: Workspace, pk) -> ApiToken:
     if not visible:
         raise HeardError("not_found", "API token was not found.")
     return token
+
+
+def member_by_ref(workspace: Workspace, ref, field: str = "user") -> User:
+    """The workspace member a payload names, by user id or e-mail; a HeardError on ``field``
+    when nobody by that reference belongs to the workspace."""
+    text = str(getattr(ref, "pk", ref) or "").strip()
+    qs = Membership.objects.select_related("user").filter(workspace=workspace)
+    membership = qs.filter(user_id=int(text)).first() if text.isdigit() else qs.filter(user__email__iexact=text).first()
+    if membership is None:
+        raise HeardError("invalid", f"“{text}” is not a member of this workspace.", field)
+    return membership.user

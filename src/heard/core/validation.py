@@ -42,8 +42,29 @@ def check_range(value, low: int, high: int, field: str) -> int:
     return number
 
 
-def check_required(value: str, field: str, label: str | None = None) -> str:
-    value = (value or "").strip()
+def check_required(value: str, field: str, label: str | None = None, max_length: int | None = None) -> str:
+    value = str(value or "").strip()
+    label = label or field.replace("_", " ").capitalize()
     if not value:
-        raise HeardError("invalid", f"{label or field.replace('_', ' ').capitalize()} is required.", field)
+        raise HeardError("invalid", f"{label} is required.", field)
+    if max_length is not None and len(value) > max_length:
+        raise HeardError("invalid", f"{label} must be at most {max_length} characters.", field)
     return value
+
+
+def check_choice(raw, choices, field: str, label: str) -> str:
+    """A TextChoices value given as its value, its label, or the value with spaces."""
+    text = str(raw or "").strip()
+    for value, display in choices.choices:
+        if text.lower() in (value, display.lower(), value.replace("_", " ")):
+            return value
+    raise HeardError("invalid", f"Unknown {label} “{text}”; choose one of: {', '.join(choices.values)}.", field)
+
+
+def collect(errors: dict, cleaned: dict, field: str, clean) -> None:
+    """Run ``clean()`` into ``cleaned[field]``, or note its HeardError in ``errors``, so a
+    form or payload reports every bad field at once (HeardValidationErrors)."""
+    try:
+        cleaned[field] = clean()
+    except HeardError as exc:
+        errors[exc.field or field] = exc.message

@@ -18,8 +18,11 @@ from django.utils import timezone
 
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
-from heard.core.models import Membership, Product, Workspace
+from heard.core.models import Product, Workspace
+from heard.core.queries import member_by_ref
+from heard.core.validation import check_choice, check_required, collect
 from heard.stakeholders.models import Stakeholder
+from heard.stakeholders.queries import stakeholder_by_ref
 
 from .models import (
     EVIDENCE_FIELDS,
@@ -42,32 +45,8 @@ FORUM_FIELDS = ("name", "description", "members", "final_authority", "deadline_d
 
 # ---------------------------------------------------------------- cleaning helpers
 
-def _attempt(errors: dict, cleaned: dict, field: str, fn) -> None:
-    try:
-        cleaned[field] = fn()
-    except HeardError as exc:
-        errors[exc.field or field] = exc.message
-
-
-def _required(raw: Any, field: str, label: str, max_length: int) -> str:
-    text = str(raw or "").strip()
-    if not text:
-        raise HeardError("invalid", f"{label} is required.", field)
-    if len(text) > max_length:
-        raise HeardError("invalid", f"{label} must be at most {max_length} characters.", field)
-    return text
-
-
 def _text(raw: Any) -> str:
     return str(raw or "").strip()
-
-
-def _choice(raw: Any, choices, field: str, label: str) -> str:
-    text = _text(raw)
-    for value, display in choices.choices:
-        if text.lower() in (value, display.lower(), value.replace("_", " ")):
-            return value
-    raise HeardError("invalid", f"Unknown {label} “{text}”; choose one of: {', '.join(choices.values)}.", field)
 
 
 def _flag(raw: Any) -> bool:
@@ -103,25 +82,6 @@ def _pk(ref: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def stakeholder_in(workspace: Workspace, ref: Any, field: str = "stakeholder") -> Stakeholder:
-    pk = _pk(ref)
-    stakeholder = Stakeholder.objects.filter(pk=pk, workspace=workspace).first() if pk else None
-    if stakeholder is None:
-        raise HeardError("invalid", f"No stakeholder #{getattr(ref, 'pk', ref)} in this workspace.", field)
-    if stakeholder.is_erased:
-        raise HeardError("invalid", "This stakeholder was erased and cannot take part.", field)
-    return stakeholder
-
-
-def member_in(workspace: Workspace, ref: Any, field: str = "user"):
-    text = str(getattr(ref, "pk", ref) or "").strip()
-    qs = Membership.objects.select_related("user").filter(workspace=workspace)
-    membership = qs.filter(user_id=int(text)).first() if text.isdigit() else qs.filter(user__email__iexact=text).first()
-    if membership is None:
-        raise HeardError("invalid", f"“{text}” is not a member of this workspace.", field)
-    return membership.user
-
-
 def _workspace(decision: Decision) -> Workspace:
     return decision.product.workspace
 
@@ -154,15 +114,15 @@ def clean_decision(product: Product, data: dict, *, instance: Decision | None = 
     if unknown:
         errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "question" in data or instance is None:
-        _attempt(errors, cleaned, "question", lambda: _required(data.get("question"), "question", "Question", 300))
+        collect(errors, cleaned, "question", lambda: check_required(data.get("question"), "question", "Question", 300))
     if "context" in data:
         cleaned["context"] = _text(data.get("context"))
     if "criteria" in data:
-        _attempt(errors, cleaned, "criteria", lambda: _criteria(data.get("criteria")))
+        collect(errors, cleaned, "criteria", lambda: _criteria(data.get("criteria")))
     if "due_date" in data:
-        _attempt(errors, cleaned, "due_date", lambda: _date(data.get("due_date"), "due_date"))
+        collect(errors, cleaned, "due_date", lambda: _date(data.get("due_date"), "due_date"))
     if "tie_break" in data:
-        _attempt(errors, cleaned, "tie_break", lambda: _choice(data.get("tie_break") or TieBreak.PRODUCT_OWNER, TieBreak, "tie_break", "tie-break rule"))
+        collect(errors, cleaned, "tie_break", lambda: check_choice(data.get("tie_break") or TieBreak.PRODUCT_OWNER, TieBreak, "tie_break", "tie-break rule"))
     for field in ("confidential", "open_for_comment", "touches_compliance"):
         if field in data:
             cleaned[field] = _flag(data.get(field))
@@ -177,7 +137,7 @@ def clean_decision(product: Product, data: dict, *, instance: Decision | None = 
             if old.status == DecisionStatus.SUPERSEDED:
                 raise HeardError("invalid", f"“{old}” was already superseded.", "supersedes")
             return old
-        _attempt(errors, cleaned, "supersedes", _supersedes)
+        collect(errors, cleaned, "supersedes", _supersedes)
     if cleaned.get("confidential") and cleaned.get("open_for_comment"):
         errors.setdefault("open_for_comment", "A confidential decision cannot be open for comment by stakeholders.")
     if errors:
@@ -253,7 +213,7 @@ def _clean_option(data: dict, partial: bool) -> dict:
     if unknown:
         errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "title" in data or not partial:
-        _attempt(errors, cleaned, "title", lambda: _required(data.get("title"), "title", "Title", 200))
+        collect(errors, cleaned, "title", lambda: check_required(data.get("title"), "title", "Title", 200))
     for field in ("value", "cost", "risk", "notes"):
         if field in data:
             cleaned[field] = _text(data.get(field))
@@ -331,9 +291,9 @@ def add_evidence(*, actor, decision: Decision, kind: str, ref: Any, note: str = 
     _still_open(decision)
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
-    _attempt(errors, cleaned, "kind", lambda: _choice(kind, EvidenceKind, "kind", "kind of evidence"))
+    collect(errors, cleaned, "kind", lambda: check_choice(kind, EvidenceKind, "kind", "kind of evidence"))
     if "kind" in cleaned:
-        _attempt(errors, cleaned, "ref", lambda: find_evidence_target(decision.product, cleaned["kind"], ref))
+        collect(errors, cleaned, "ref", lambda: find_evidence_target(decision.product, cleaned["kind"], ref))
     if not errors:
         field = EVIDENCE_FIELDS[cleaned["kind"]]
         if decision.evidence.filter(**{field: cleaned["ref"]}).exists():
@@ -374,10 +334,10 @@ def add_participant(*, actor, decision: Decision, stakeholder: Any = None, user:
     if given_stakeholder == given_user:
         errors["stakeholder"] = "Choose either a stakeholder or a team member."
     elif given_stakeholder:
-        _attempt(errors, cleaned, "stakeholder", lambda: stakeholder_in(workspace, stakeholder))
+        collect(errors, cleaned, "stakeholder", lambda: stakeholder_by_ref(workspace, stakeholder))
     else:
-        _attempt(errors, cleaned, "user", lambda: member_in(workspace, user))
-    _attempt(errors, cleaned, "right", lambda: _choice(right or DecisionRight.CONTRIBUTES, DecisionRight, "right", "decision right"))
+        collect(errors, cleaned, "user", lambda: member_by_ref(workspace, user))
+    collect(errors, cleaned, "right", lambda: check_choice(right or DecisionRight.CONTRIBUTES, DecisionRight, "right", "decision right"))
     cleaned["required"] = _flag(required)
     if cleaned["required"] and cleaned.get("right") not in (None, DecisionRight.ADVISES):
         errors.setdefault("required", "Only advisers can be required to weigh in.")
@@ -402,7 +362,7 @@ def update_participant(*, actor, participant: DecisionParticipant, right: str | 
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     if right is not None:
-        _attempt(errors, cleaned, "right", lambda: _choice(right, DecisionRight, "right", "decision right"))
+        collect(errors, cleaned, "right", lambda: check_choice(right, DecisionRight, "right", "decision right"))
     new_right = cleaned.get("right", participant.right)
     new_required = _flag(required) if required is not None else (participant.required and new_right == DecisionRight.ADVISES)
     if new_required and new_right != DecisionRight.ADVISES:
@@ -437,7 +397,7 @@ def weigh_in(*, actor, participant: DecisionParticipant, advice: str) -> Decisio
     else:
         permissions.require(actor, workspace, "decisions.edit")
     _still_open(decision)
-    text = _required(advice, "advice", "Advice", 10_000)
+    text = check_required(advice, "advice", "Advice", 10_000)
     before = audit.snapshot(participant)
     participant.advice = text
     participant.weighed_in_at = timezone.now()
@@ -544,28 +504,28 @@ def _clean_forum(workspace: Workspace, data: dict, instance: EscalationForum | N
         errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "name" in data or instance is None:
         def _name():
-            name = _required(data.get("name"), "name", "Name", 200)
+            name = check_required(data.get("name"), "name", "Name", 200)
             clash = workspace.escalation_forums.filter(name__iexact=name)
             if instance is not None:
                 clash = clash.exclude(pk=instance.pk)
             if clash.exists():
                 raise HeardError("invalid", f"A forum called “{name}” already exists.", "name")
             return name
-        _attempt(errors, cleaned, "name", _name)
+        collect(errors, cleaned, "name", _name)
     if "description" in data:
         cleaned["description"] = _text(data.get("description"))
     if "final_authority" in data or instance is None:
         def _authority():
             if data.get("final_authority") in (None, ""):
                 raise HeardError("invalid", "Name the final authority: the team member who settles escalated decisions.", "final_authority")
-            return member_in(workspace, data.get("final_authority"), "final_authority")
-        _attempt(errors, cleaned, "final_authority", _authority)
+            return member_by_ref(workspace, data.get("final_authority"), "final_authority")
+        collect(errors, cleaned, "final_authority", _authority)
     if "members" in data:
         def _members():
             raw = data.get("members") or []
             refs = raw if isinstance(raw, list | tuple) else [r for r in str(raw).replace(";", ",").split(",") if r.strip()]
-            return [member_in(workspace, r, "members") for r in refs]
-        _attempt(errors, cleaned, "members", _members)
+            return [member_by_ref(workspace, r, "members") for r in refs]
+        collect(errors, cleaned, "members", _members)
     if "deadline_days" in data or instance is None:
         def _days():
             raw = data.get("deadline_days", 10)
@@ -576,7 +536,7 @@ def _clean_forum(workspace: Workspace, data: dict, instance: EscalationForum | N
             if not 1 <= days <= 365:
                 raise HeardError("invalid", f"Deadline must be from 1 to 365 days, not {days}.", "deadline_days")
             return days
-        _attempt(errors, cleaned, "deadline_days", _days)
+        collect(errors, cleaned, "deadline_days", _days)
     if errors:
         raise HeardValidationErrors(errors)
     return cleaned
@@ -641,9 +601,9 @@ def add_comment(*, actor=None, decision: Decision, stakeholder: Any = None, body
     permissions.require(actor, workspace, "feedback.record")
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
-    _attempt(errors, cleaned, "body", lambda: _required(body, "body", "Comment", 10_000))
+    collect(errors, cleaned, "body", lambda: check_required(body, "body", "Comment", 10_000))
     if stakeholder not in (None, ""):
-        _attempt(errors, cleaned, "stakeholder", lambda: stakeholder_in(workspace, stakeholder))
+        collect(errors, cleaned, "stakeholder", lambda: stakeholder_by_ref(workspace, stakeholder))
     if errors:
         raise HeardValidationErrors(errors)
     team_member = actor if getattr(actor, "is_authenticated", False) else None

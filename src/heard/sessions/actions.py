@@ -23,9 +23,11 @@ from django.utils import timezone
 
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
-from heard.core.models import Membership, Product, Workspace
-from heard.core.validation import check_time_zone
+from heard.core.models import Product, Workspace
+from heard.core.queries import member_by_ref
+from heard.core.validation import check_choice, check_required, check_time_zone, collect
 from heard.stakeholders.models import Stakeholder
+from heard.stakeholders.queries import stakeholder_by_ref
 
 from .models import (
     AgendaItem,
@@ -54,23 +56,6 @@ ENGAGEMENT_FIELDS = ("cadence", "pre_read_lead_days", "default_confidentiality",
 
 
 # ---------------------------------------------------------------- cleaning helpers
-
-def _choice(raw: Any, choices, field: str, label: str) -> str:
-    text = str(raw or "").strip()
-    for value, display in choices.choices:
-        if text.lower() in (value, display.lower(), value.replace("_", " ")):
-            return value
-    raise HeardError("invalid", f"Unknown {label} “{text}”; choose one of: {', '.join(choices.values)}.", field)
-
-
-def _required(raw: Any, field: str, label: str, max_length: int) -> str:
-    text = str(raw or "").strip()
-    if not text:
-        raise HeardError("invalid", f"{label} is required.", field)
-    if len(text) > max_length:
-        raise HeardError("invalid", f"{label} must be at most {max_length} characters.", field)
-    return text
-
 
 def _url(raw: Any, field: str) -> str:
     text = str(raw or "").strip()
@@ -110,13 +95,6 @@ def parse_moment(raw: Any, tz_name: str, field: str) -> datetime:
     return moment.astimezone(zoneinfo.ZoneInfo("UTC"))
 
 
-def _attempt(errors: dict, cleaned: dict, field: str, fn) -> None:
-    try:
-        cleaned[field] = fn()
-    except HeardError as exc:
-        errors[exc.field or field] = exc.message
-
-
 def _agenda_minutes(session: Session, exclude: AgendaItem | None = None) -> int:
     qs = session.agenda_items.all()
     if exclude is not None and exclude.pk:
@@ -143,8 +121,8 @@ def _clean_cadence(raw: Any) -> dict:
     for channel, how_often in raw.items():
         if how_often in (None, ""):
             continue
-        channel_value = _choice(channel, Channel, "cadence", "channel")
-        cadence[channel_value] = _choice(how_often, Cadence, f"cadence.{channel_value}", "cadence")
+        channel_value = check_choice(channel, Channel, "cadence", "channel")
+        cadence[channel_value] = check_choice(how_often, Cadence, f"cadence.{channel_value}", "cadence")
     return cadence
 
 
@@ -158,15 +136,15 @@ def update_engagement_model(*, actor, product: Product, data: dict) -> Engagemen
     if unknown:
         errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "cadence" in data:
-        _attempt(errors, cleaned, "cadence", lambda: _clean_cadence(data["cadence"]))
+        collect(errors, cleaned, "cadence", lambda: _clean_cadence(data["cadence"]))
     if "pre_read_lead_days" in data:
-        _attempt(errors, cleaned, "pre_read_lead_days", lambda: _whole_number(data["pre_read_lead_days"], "pre_read_lead_days", "Pre-read lead time", 0, 60))
+        collect(errors, cleaned, "pre_read_lead_days", lambda: _whole_number(data["pre_read_lead_days"], "pre_read_lead_days", "Pre-read lead time", 0, 60))
     if "input_consideration_days" in data:
-        _attempt(errors, cleaned, "input_consideration_days", lambda: _whole_number(data["input_consideration_days"], "input_consideration_days", "Input consideration time", 1, 365))
+        collect(errors, cleaned, "input_consideration_days", lambda: _whole_number(data["input_consideration_days"], "input_consideration_days", "Input consideration time", 1, 365))
     if "invitations_per_quarter" in data:
-        _attempt(errors, cleaned, "invitations_per_quarter", lambda: _whole_number(data["invitations_per_quarter"], "invitations_per_quarter", "Invitations per quarter", 1, 50))
+        collect(errors, cleaned, "invitations_per_quarter", lambda: _whole_number(data["invitations_per_quarter"], "invitations_per_quarter", "Invitations per quarter", 1, 50))
     if "default_confidentiality" in data:
-        _attempt(errors, cleaned, "default_confidentiality", lambda: _choice(data["default_confidentiality"], Confidentiality, "default_confidentiality", "confidentiality"))
+        collect(errors, cleaned, "default_confidentiality", lambda: check_choice(data["default_confidentiality"], Confidentiality, "default_confidentiality", "confidentiality"))
     if errors:
         raise HeardValidationErrors(errors)
     model = engagement_for(product)
@@ -204,16 +182,16 @@ def clean_session(product: Product, data: dict, *, instance: Session | None = No
     if unknown:
         errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "title" in data or instance is None:
-        _attempt(errors, cleaned, "title", lambda: _required(data.get("title"), "title", "Title", 200))
+        collect(errors, cleaned, "title", lambda: check_required(data.get("title"), "title", "Title", 200))
     if "channel" in data or instance is None:
-        _attempt(errors, cleaned, "channel", lambda: _choice(data.get("channel"), Channel, "channel", "channel"))
+        collect(errors, cleaned, "channel", lambda: check_choice(data.get("channel"), Channel, "channel", "channel"))
     if "mode" in data:
-        _attempt(errors, cleaned, "mode", lambda: _choice(data.get("mode"), Mode, "mode", "mode"))
+        collect(errors, cleaned, "mode", lambda: check_choice(data.get("mode"), Mode, "mode", "mode"))
     if "confidentiality" in data and data.get("confidentiality") not in (None, ""):
-        _attempt(errors, cleaned, "confidentiality", lambda: _choice(data.get("confidentiality"), Confidentiality, "confidentiality", "confidentiality"))
+        collect(errors, cleaned, "confidentiality", lambda: check_choice(data.get("confidentiality"), Confidentiality, "confidentiality", "confidentiality"))
     for field in ("recording_url", "captions_url"):
         if field in data:
-            _attempt(errors, cleaned, field, lambda f=field: _url(data.get(f), f))
+            collect(errors, cleaned, field, lambda f=field: _url(data.get(f), f))
     for field in ("description", "location"):
         if field in data:
             cleaned[field] = str(data.get(field) or "").strip()
@@ -228,7 +206,7 @@ def clean_session(product: Product, data: dict, *, instance: Session | None = No
             errors["time_zone"] = exc.message
     for field in ("starts_at", "ends_at"):
         if field in data or instance is None:
-            _attempt(errors, cleaned, field, lambda f=field: parse_moment(data.get(f), tz_name, f))
+            collect(errors, cleaned, field, lambda f=field: parse_moment(data.get(f), tz_name, f))
     starts = cleaned.get("starts_at", instance.starts_at if instance else None)
     ends = cleaned.get("ends_at", instance.ends_at if instance else None)
     if starts and ends and "starts_at" not in errors and "ends_at" not in errors:
@@ -315,13 +293,13 @@ def _clean_objective(session: Session, data: dict, instance: Objective | None) -
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     if "question" in data or instance is None:
-        _attempt(errors, cleaned, "question", lambda: _required(data.get("question"), "question", "Question", 300))
+        collect(errors, cleaned, "question", lambda: check_required(data.get("question"), "question", "Question", 300))
     if "evidence_needed" in data:
         cleaned["evidence_needed"] = str(data.get("evidence_needed") or "").strip()
     if "outcome_kind" in data and data.get("outcome_kind") not in (None, ""):
-        _attempt(errors, cleaned, "outcome_kind", lambda: _choice(data.get("outcome_kind"), OutcomeKind, "outcome_kind", "outcome kind"))
+        collect(errors, cleaned, "outcome_kind", lambda: check_choice(data.get("outcome_kind"), OutcomeKind, "outcome_kind", "outcome kind"))
     if "decision" in data:
-        _attempt(errors, cleaned, "decision", lambda: _decision_of(session, data.get("decision")))
+        collect(errors, cleaned, "decision", lambda: _decision_of(session, data.get("decision")))
     if errors:
         raise HeardValidationErrors(errors)
     return cleaned
@@ -372,13 +350,13 @@ def _clean_agenda_item(session: Session, data: dict, instance: AgendaItem | None
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     if "title" in data or instance is None:
-        _attempt(errors, cleaned, "title", lambda: _required(data.get("title"), "title", "Title", 200))
+        collect(errors, cleaned, "title", lambda: check_required(data.get("title"), "title", "Title", 200))
     if "timebox_minutes" in data or instance is None:
-        _attempt(errors, cleaned, "timebox_minutes", lambda: _whole_number(data.get("timebox_minutes"), "timebox_minutes", "Timebox", 1, 1440))
+        collect(errors, cleaned, "timebox_minutes", lambda: _whole_number(data.get("timebox_minutes"), "timebox_minutes", "Timebox", 1, 1440))
     if "objective" in data:
-        _attempt(errors, cleaned, "objective", lambda: _objective_of(session, data.get("objective")))
+        collect(errors, cleaned, "objective", lambda: _objective_of(session, data.get("objective")))
     if "decision" in data:
-        _attempt(errors, cleaned, "decision", lambda: _decision_of(session, data.get("decision")))
+        collect(errors, cleaned, "decision", lambda: _decision_of(session, data.get("decision")))
     if "timebox_minutes" in cleaned:
         planned = _agenda_minutes(session, exclude=instance) + cleaned["timebox_minutes"]
         if planned > session.length_minutes:
@@ -423,26 +401,6 @@ def remove_agenda_item(*, actor, item: AgendaItem) -> None:
 
 # ---------------------------------------------------------------- participants
 
-def _stakeholder_in(workspace: Workspace, ref: Any) -> Stakeholder:
-    if isinstance(ref, Stakeholder):
-        ref = ref.pk
-    stakeholder = Stakeholder.objects.filter(pk=int(ref), workspace=workspace).first() if str(ref).strip().isdigit() else None
-    if stakeholder is None:
-        raise HeardError("invalid", f"No stakeholder #{ref} in this workspace.", "stakeholder")
-    if stakeholder.is_erased:
-        raise HeardError("invalid", "This stakeholder was erased and cannot be invited.", "stakeholder")
-    return stakeholder
-
-
-def _member_in(workspace: Workspace, ref: Any):
-    text = str(getattr(ref, "pk", ref) or "").strip()
-    qs = Membership.objects.select_related("user").filter(workspace=workspace)
-    membership = qs.filter(user_id=int(text)).first() if text.isdigit() else qs.filter(user__email__iexact=text).first()
-    if membership is None:
-        raise HeardError("invalid", f"“{text}” is not a member of this workspace.", "user")
-    return membership.user
-
-
 def invitations_this_quarter(stakeholder: Stakeholder, product: Product, when: datetime, exclude_session: Session | None = None) -> int:
     """How many sessions of ``product`` in the calendar quarter of ``when`` (UTC) invite the person."""
     quarter_start_month = 3 * ((when.month - 1) // 3) + 1
@@ -478,10 +436,10 @@ def add_participant(*, actor, session: Session, stakeholder: Any = None, user: A
     if given_stakeholder == given_user:
         errors["stakeholder"] = "Choose either a stakeholder or a team member."
     elif given_stakeholder:
-        _attempt(errors, cleaned, "stakeholder", lambda: _stakeholder_in(workspace, stakeholder))
+        collect(errors, cleaned, "stakeholder", lambda: stakeholder_by_ref(workspace, stakeholder))
     else:
-        _attempt(errors, cleaned, "user", lambda: _member_in(workspace, user))
-    _attempt(errors, cleaned, "right", lambda: _choice(right or DecisionRight.CONTRIBUTES, DecisionRight, "right", "decision right"))
+        collect(errors, cleaned, "user", lambda: member_by_ref(workspace, user))
+    collect(errors, cleaned, "right", lambda: check_choice(right or DecisionRight.CONTRIBUTES, DecisionRight, "right", "decision right"))
     if not errors:
         person = cleaned.get("stakeholder") or cleaned.get("user")
         field = "stakeholder" if "stakeholder" in cleaned else "user"
@@ -507,7 +465,7 @@ def update_participant(*, actor, participant: Participant, right: str | None = N
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     if right is not None:
-        _attempt(errors, cleaned, "right", lambda: _choice(right, DecisionRight, "right", "decision right"))
+        collect(errors, cleaned, "right", lambda: check_choice(right, DecisionRight, "right", "decision right"))
     if attendance is not None:
         value = str(attendance).strip().lower()
         if value not in Attendance.values:
@@ -558,9 +516,9 @@ def _clean_pre_read(session: Session, data: dict, instance: PreRead | None) -> d
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     if "title" in data or instance is None:
-        _attempt(errors, cleaned, "title", lambda: _required(data.get("title"), "title", "Title", 200))
+        collect(errors, cleaned, "title", lambda: check_required(data.get("title"), "title", "Title", 200))
     if "url" in data:
-        _attempt(errors, cleaned, "url", lambda: _url(data.get("url"), "url"))
+        collect(errors, cleaned, "url", lambda: _url(data.get("url"), "url"))
     if "body" in data:
         cleaned["body"] = str(data.get("body") or "").strip()
     if "shared_at" in data:
@@ -568,7 +526,7 @@ def _clean_pre_read(session: Session, data: dict, instance: PreRead | None) -> d
         if raw in (None, ""):
             cleaned["shared_at"] = None
         else:
-            _attempt(errors, cleaned, "shared_at", lambda: parse_moment(raw, session.time_zone, "shared_at"))
+            collect(errors, cleaned, "shared_at", lambda: parse_moment(raw, session.time_zone, "shared_at"))
     if errors:
         raise HeardValidationErrors(errors)
     return cleaned
@@ -626,7 +584,7 @@ def add_comment(*, actor, session: Session, body: str, pre_read: Any = None, sta
     permissions.require(actor, workspace, "feedback.record")
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
-    _attempt(errors, cleaned, "body", lambda: _required(body, "body", "Comment", 10_000))
+    collect(errors, cleaned, "body", lambda: check_required(body, "body", "Comment", 10_000))
     if pre_read not in (None, ""):
         def _pre_read():
             ref = getattr(pre_read, "pk", pre_read)
@@ -634,9 +592,9 @@ def add_comment(*, actor, session: Session, body: str, pre_read: Any = None, sta
             if found is None:
                 raise HeardError("invalid", f"No pre-read #{ref} in this session.", "pre_read")
             return found
-        _attempt(errors, cleaned, "pre_read", _pre_read)
+        collect(errors, cleaned, "pre_read", _pre_read)
     if stakeholder not in (None, ""):
-        _attempt(errors, cleaned, "stakeholder", lambda: _stakeholder_in(workspace, stakeholder))
+        collect(errors, cleaned, "stakeholder", lambda: stakeholder_by_ref(workspace, stakeholder))
     if errors:
         raise HeardValidationErrors(errors)
     team_member = actor if getattr(actor, "is_authenticated", False) else None
@@ -665,7 +623,7 @@ def set_glossary_term(*, actor, workspace: Workspace, term: str, plain: str = ""
     permissions.require(actor, workspace, "glossary.edit")
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
-    _attempt(errors, cleaned, "term", lambda: _required(term, "term", "Term", 80))
+    collect(errors, cleaned, "term", lambda: check_required(term, "term", "Term", 80))
     if len(str(plain or "").strip()) > 200:
         errors["plain"] = "The plain words must be at most 200 characters."
     if errors:

@@ -189,3 +189,16 @@ def export_stakeholder(actor, stakeholder: Stakeholder) -> dict:
         section, content = hook(stakeholder)
         data[section] = content
     return _jsonable(data)
+
+
+def stakeholder_by_ref(workspace: Workspace, ref, field: str = "stakeholder") -> Stakeholder:
+    """The workspace's stakeholder a payload names by id (or a Stakeholder); a HeardError on
+    ``field`` when there is none, or when the person was erased (they can take part in
+    nothing any more)."""
+    text = str(getattr(ref, "pk", ref) or "").strip()
+    stakeholder = Stakeholder.objects.filter(pk=int(text), workspace=workspace).first() if text.isdigit() else None
+    if stakeholder is None:
+        raise HeardError("invalid", f"No stakeholder #{text} in this workspace.", field)
+    if stakeholder.is_erased:
+        raise HeardError("invalid", "This stakeholder was erased and cannot take part.", field)
+    return stakeholder

@@ -951,11 +951,13 @@ class _Unpickler:
 
     def join(self) -> None:
         # The worker is stopped by now; take what the thread still holds so it can end.
+        import queue
+
         while self.thread.is_alive():
             try:
                 self.items.get(timeout=0.05)
-            except Exception:  # noqa: BLE001, S110 - queue.Empty: look again
-                pass
+            except queue.Empty:
+                continue
         self.thread.join()
 
 
