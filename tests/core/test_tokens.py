@@ -203,3 +203,17 @@ def test_owner_revokes_a_members_token_through_the_api(api_as, member, workspace
     token, raw = actions.create_token(actor=member("developer"), workspace=workspace, name="leaked")
     assert api_as("owner").delete(f"/tokens/{token.pk}", workspace="acme").status_code == 204
     assert ApiClient(raw).get("/members").status_code == 401
+
+
+def test_a_script_with_a_wrong_token_hears_401_about_its_token_not_csrf(client_as):
+    """Unsafe calls check CSRF only for browser sessions: a bad or missing token is a 401."""
+    strict = Client(enforce_csrf_checks=True)
+    for headers in ({"Authorization": "Bearer not-a-real-token"}, {}):
+        denied = strict.post("/api/v1/tokens", {"name": "x"}, content_type="application/json", headers=headers)
+        assert denied.status_code == 401, denied.content
+        assert denied.json()["error"]["code"] == "unauthenticated"
+    # A logged-in browser session without the CSRF token is still refused.
+    browser = client_as("owner")
+    browser.handler.enforce_csrf_checks = True
+    refused = browser.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
+    assert refused.status_code == 403

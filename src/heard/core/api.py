@@ -25,6 +25,13 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest):
+        # Only a request that carries a session and no token is a browser's: a script with a
+        # wrong or expired token must hear 401 about its token, not 403 about CSRF.
+        if "Authorization" in request.headers or self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
