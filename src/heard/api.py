@@ -1,10 +1,15 @@
 """The JSON API at /api/v1/: mounts each app's router. OpenAPI at /api/v1/openapi.json."""
 
-from ninja import NinjaAPI
+from heard.core.api import (
+    BearerToken,
+    HeardAPI,
+    HeardParser,
+    SessionAuth,
+    document_truly,
+    install_error_handlers,
+)
 
-from heard.core.api import BearerToken, SessionAuth, install_error_handlers
-
-api = NinjaAPI(
+api = HeardAPI(
     title="heard API",
     version="1",
     description="heard's JSON API. Authenticate with `Authorization: Bearer TOKEN` (`heard token EMAIL`). "
@@ -12,6 +17,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    parser=HeardParser(),
 )
 install_error_handlers(api)
 
@@ -30,3 +36,4 @@ for router in (team_router, stakeholders_router, sessions_router, decisions_rout
     api.add_router("/", router)
 # The portal's API authenticates stakeholders (magic-link session), not team members.
 api.add_router("/portal", portal_router)
+document_truly(api)

@@ -28,3 +28,7 @@ urlpatterns = [
     # The stakeholder portal: magic-link sign-in, no passwords, only the person's own things.
     path("portal/", include("heard.portal.urls")),
 ]
+
+# Errors Django answers itself (outside any view's handling) are JSON under /api/.
+handler400 = "heard.core.views.bad_request"
+handler500 = "heard.core.views.server_error"

@@ -14,6 +14,7 @@ from django.db import transaction
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.validation import as_id
 
 from .models import AcceptanceCriterion, BacklogItem, BacklogStatus, CriterionStatus
 
@@ -117,7 +118,7 @@ def _co_writers(workspace, raw) -> list:
             if not text:
                 continue
             qs = workspace.stakeholders.all()
-            person = qs.filter(pk=int(text)).first() if text.isdigit() else (qs.filter(email__iexact=text).first() or qs.filter(name__iexact=text).first())
+            person = qs.filter(pk=as_id(text)).first() if as_id(text) is not None else (qs.filter(email__iexact=text).first() or qs.filter(name__iexact=text).first())
         if person is None:
             raise HeardError("invalid", f"Unknown stakeholder “{ref}” among the co-writers.", "co_writers")
         found.append(person)

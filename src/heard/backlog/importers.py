@@ -18,12 +18,12 @@ title), so re-running a file adds nothing.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.core.management.base import CommandError
 
 from heard.core.errors import HeardError
+from heard.core.exporting import csv_writer
 from heard.core.importing import ImportReport, csv_rows, importer, open_text, progress
 from heard.core.models import Product
 from heard.core.queries import product_by_ref
@@ -86,7 +86,7 @@ def _import_row(actor, product, data, report) -> None:
 def export_csv(items, flavour: str = "heard") -> str:
     """The items as CSV text, with heard's, Jira's or GitHub's column names."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(EXPORT_COLUMNS[flavour])
     for item in items:
         if flavour == "jira":

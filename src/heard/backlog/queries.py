@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from heard.core import permissions
 from heard.core.errors import HeardError
 from heard.core.models import Product
+from heard.core.validation import check_id
 
 from .models import AcceptanceCriterion, BacklogItem
 
@@ -39,7 +40,7 @@ def criteria(actor, product: Product, *, item: str = "", status: str = "") -> Qu
     permissions.require(actor, product.workspace, "workspace.view")
     qs = AcceptanceCriterion.objects.filter(item__product=product).select_related("item").prefetch_related("co_writers")
     if item:
-        qs = qs.filter(item_id=int(item)) if str(item).isdigit() else qs.none()
+        qs = qs.filter(item_id=check_id(item, "item", "Backlog item"))
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("item_id", "position", "id")

@@ -17,11 +17,11 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from heard.core import audit, permissions, plain_language
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.validation import check_date
 
 from . import drafting, mail
 from .models import (
@@ -68,12 +68,7 @@ def reason_not_to_email(stakeholder) -> str:
 # ---------------------------------------------------------------- cycles
 
 def _day(raw, field: str) -> date:
-    if isinstance(raw, date):
-        return raw
-    value = parse_date(str(raw or "").strip()) if raw else None
-    if value is None:
-        raise HeardError("invalid", f"“{raw or ''}” is not a date; use YYYY-MM-DD.", field)
-    return value
+    return check_date(raw, field)
 
 
 def clean_cycle(product: Product, data: dict, *, instance: ClosureCycle | None = None) -> dict:

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from heard.core import permissions
 from heard.core.errors import HeardError
 from heard.core.models import Product, Workspace
+from heard.core.validation import as_id
 
 from .models import ClosureCycle, ClosureNote, EnablementNote, NoteStatus, ProductShare, SharedGoal
 
@@ -50,7 +51,7 @@ def notes_in_workspace(actor, workspace: Workspace, *, product: str = "", cycle:
     if product:
         qs = qs.filter(cycle__product__slug=product)
     if cycle:
-        qs = qs.filter(cycle_id=int(cycle)) if str(cycle).isdigit() else qs.filter(cycle__name__iexact=cycle)
+        qs = qs.filter(cycle_id=as_id(cycle)) if as_id(cycle) is not None else qs.filter(cycle__name__iexact=cycle)
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("cycle_id", "stakeholder__name", "id")

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 
+from .exporting import unescape_cell
+from .validation import strip_nul
+
 IMPORTERS: dict = {}
 
 
@@ -122,7 +125,7 @@ def csv_rows(handle, mapping: dict[str, str] | None = None) -> Iterator[tuple[in
     mapping = {k.strip(): v.strip() for k, v in (mapping or {}).items()}
     names = []
     for column in header:
-        column = column.strip()
+        column = strip_nul(column).strip()
         names.append(mapping.get(column) or column.lower().replace(" ", "_").replace("-", "_"))
     previous_line = reader.line_num
     for values in reader:
@@ -130,6 +133,9 @@ def csv_rows(handle, mapping: dict[str, str] | None = None) -> Iterator[tuple[in
         previous_line = reader.line_num
         if not any(v.strip() for v in values):
             continue
+        # A NUL (which PostgreSQL cannot store) is dropped rather than losing the row; a
+        # cell heard's own export escaped against formula injection is read back as written.
+        values = [unescape_cell(strip_nul(v)) for v in values]
         row = {name: (values[i] if i < len(values) else "") for i, name in enumerate(names)}
         if len(values) > len(names):
             row["__extra__"] = values[len(names):]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from . import permissions
 from .errors import HeardError
 from .models import ApiToken, AuditEvent, Membership, Product, User, Workspace
+from .validation import as_id
 
 
 def workspaces_for(actor) -> QuerySet[Workspace]:
@@ -141,7 +142,7 @@ def member_by_ref(workspace: Workspace, ref, field: str = "user") -> User:
     when nobody by that reference belongs to the workspace."""
     text = str(getattr(ref, "pk", ref) or "").strip()
     qs = Membership.objects.select_related("user").filter(workspace=workspace)
-    membership = qs.filter(user_id=int(text)).first() if text.isdigit() else qs.filter(user__email__iexact=text).first()
+    membership = qs.filter(user_id=as_id(text)).first() if as_id(text) is not None else qs.filter(user__email__iexact=text).first()
     if membership is None:
         raise HeardError("invalid", f"“{text}” is not a member of this workspace.", field)
     return membership.user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from functools import lru_cache
 
@@ -68,3 +69,75 @@ def collect(errors: dict, cleaned: dict, field: str, clean) -> None:
         cleaned[field] = clean()
     except HeardError as exc:
         errors[exc.field or field] = exc.message
+
+
+# ------------------------------------------------------------------ ids and characters a database cannot keep
+
+#: The largest id either database can compare with (a signed 64-bit integer). A bigger number
+#: in a filter or a path is not an id of anything: it is answered as "no such thing", not a 500.
+MAX_ID = 2**63 - 1
+
+
+def as_id(value) -> int | None:
+    """``value`` as a database id, or None when it cannot be one.
+
+    Only ASCII digits count (``"²"`` and ``"٣"`` pass ``str.isdigit`` but are not numbers a
+    person typed as an id), from 1 to MAX_ID.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 1 <= value <= MAX_ID else None
+    text = str(value if value is not None else "").strip()
+    if not text.isascii() or not text.isdecimal():
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def check_id(value, field: str, label: str | None = None) -> int:
+    """``as_id(value)``, or a HeardError on ``field`` saying an id is a whole number."""
+    number = as_id(value)
+    if number is None:
+        label = label or field.replace("_", " ").capitalize()
+        raise HeardError("invalid", f"{label} must be the number of one (a whole number from 1 to {MAX_ID}), not “{str(value)[:40]}”.", field)
+    return number
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unstorable_character(text: str) -> str | None:
+    """What in ``text`` no database of ours can store, described for a person, or None.
+
+    PostgreSQL refuses NUL (U+0000) in text, SQLite keeps it but cuts strings at it in places,
+    and neither can encode a lone UTF-16 surrogate (U+D800–U+DFFF on its own, as a JSON
+    ``"\\ud800"`` escape produces). Rejecting both the same way keeps the databases alike.
+    """
+    if "\x00" in text:
+        return "a NUL character (U+0000)"
+    found = _SURROGATE.search(text)
+    if found:
+        return f"a lone surrogate (U+{ord(found.group()):04X})"
+    return None
+
+
+def strip_nul(text: str) -> str:
+    """``text`` without NUL characters (for imports, where a stray NUL must not lose a row)."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def check_date(raw, field: str):
+    """A calendar date from a date or ``YYYY-MM-DD`` text; a HeardError on ``field`` for text
+    that is not one, including well-formed impossible days (2026-02-30, year 0000)."""
+    import datetime as dt
+
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw if raw is not None else "").strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise HeardError("invalid", f"“{text[:40]}” is not a date; use YYYY-MM-DD, e.g. 2026-03-05.", field) from None

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST
 
 from . import actions, permissions, queries
@@ -158,3 +159,24 @@ def token_revoke(request, ws, pk):
     whose = "" if token.user_id == request.user.pk else f" of {token.user.email}"
     messages.success(request, f"Revoked the token “{token.name}”{whose}; it no longer works.")
     return redirect("core:tokens", ws=ws)
+
+
+# ------------------------------------------------------------------ errors Django answers itself
+
+
+def _api_error(status: int, code: str, message: str):
+    return JsonResponse({"error": {"code": code, "message": message, "field": None}}, status=status)
+
+
+def server_error(request):
+    """500s outside a view's own handling: JSON under /api/ (scripts parse it), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(500, "server_error", "Something went wrong on heard's side; it has been logged.")
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception=None):
+    """Django's 400 (a body over the size limit, a malformed request): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return _api_error(400, "invalid", "The request could not be read (too large, or malformed).")
+    return defaults.bad_request(request, exception)

@@ -20,7 +20,7 @@ from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product, Workspace
 from heard.core.queries import member_by_ref
-from heard.core.validation import check_choice, check_required, collect
+from heard.core.validation import as_id, check_choice, check_date, check_required, collect
 from heard.stakeholders.models import Stakeholder
 from heard.stakeholders.queries import stakeholder_by_ref
 
@@ -58,12 +58,7 @@ def _flag(raw: Any) -> bool:
 def _date(raw: Any, field: str) -> date | None:
     if raw in (None, ""):
         return None
-    if isinstance(raw, date):
-        return raw
-    try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise HeardError("invalid", f"“{raw}” is not a date; use e.g. 2026-03-05.", field) from None
+    return check_date(raw, field)
 
 
 def _criteria(raw: Any) -> list[str]:
@@ -79,7 +74,7 @@ def _criteria(raw: Any) -> list[str]:
 
 def _pk(ref: Any) -> int | None:
     text = str(getattr(ref, "pk", ref) or "").strip()
-    return int(text) if text.isdigit() else None
+    return as_id(text)
 
 
 def _workspace(decision: Decision) -> Workspace:
@@ -270,13 +265,13 @@ def find_evidence_target(product: Product, kind: str, ref: Any):
         raise HeardError("invalid", "Say which item: its number (or a ticket's help-desk id, or a backlog key).", "ref")
     found = None
     if kind == EvidenceKind.FEEDBACK:
-        found = Feedback.objects.filter(product=product, pk=int(text)).first() if text.isdigit() else None
+        found = Feedback.objects.filter(product=product, pk=as_id(text)).first() if as_id(text) is not None else None
     elif kind == EvidenceKind.TICKET:
         qs = Ticket.objects.filter(product=product)
-        found = qs.filter(external_id__iexact=text).first() or (qs.filter(pk=int(text)).first() if text.isdigit() else None)
+        found = qs.filter(external_id__iexact=text).first() or (qs.filter(pk=as_id(text)).first() if as_id(text) is not None else None)
     elif kind == EvidenceKind.BACKLOG_ITEM:
         qs = BacklogItem.objects.filter(product=product)
-        found = qs.filter(external_key__iexact=text).first() or (qs.filter(pk=int(text)).first() if text.isdigit() else None)
+        found = qs.filter(external_key__iexact=text).first() or (qs.filter(pk=as_id(text)).first() if as_id(text) is not None else None)
     if found is None:
         label = dict(EvidenceKind.choices)[kind].lower()
         raise HeardError("invalid", f"No {label} “{text}” in {product.name}.", "ref")

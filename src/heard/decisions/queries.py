@@ -13,6 +13,7 @@ from heard.core import permissions
 from heard.core.errors import HeardError
 from heard.core.models import Product, Workspace
 from heard.core.plain_language import PlainLanguageCheck, check
+from heard.core.validation import as_id
 from heard.stakeholders.models import Disclosure, Segment, Stakeholder, StakeholderKind
 
 from .models import (
@@ -45,7 +46,7 @@ def decisions(actor, product: Product, *, status: str = "", q: str = "") -> Quer
 def get_decision(actor, product: Product, pk) -> Decision:
     permissions.require(actor, product.workspace, "workspace.view")
     try:
-        return product.decisions.select_related("outcome", "forum__final_authority", "supersedes", "decided_by", "product__workspace").get(pk=int(pk))
+        return product.decisions.select_related("outcome", "forum__final_authority", "supersedes", "decided_by", "product__workspace").get(pk=as_id(pk))
     except (Decision.DoesNotExist, ValueError, TypeError):
         raise HeardError("not_found", "Decision was not found.") from None
 
@@ -53,7 +54,7 @@ def get_decision(actor, product: Product, pk) -> Decision:
 def decision_in_workspace(actor, workspace: Workspace, pk) -> Decision:
     """A decision by id anywhere in the workspace (the API addresses decisions by id)."""
     permissions.require(actor, workspace, "workspace.view")
-    found = Decision.objects.filter(pk=pk, product__workspace=workspace).select_related("product").first() if str(pk).isdigit() else None
+    found = Decision.objects.filter(pk=as_id(pk), product__workspace=workspace).select_related("product").first() if as_id(pk) is not None else None
     if found is None:
         raise HeardError("not_found", "Decision was not found.")
     return get_decision(actor, found.product, pk)
@@ -61,7 +62,7 @@ def decision_in_workspace(actor, workspace: Workspace, pk) -> Decision:
 
 def _part(qs, pk, what):
     try:
-        return qs.get(pk=int(pk))
+        return qs.get(pk=as_id(pk))
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise HeardError("not_found", f"{what} was not found.") from None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.validation import as_id
 
 from . import quality, similar
 from .models import Disposition, Feedback, FeedbackChannel, FeedbackDisposition, FeedbackLink
@@ -45,8 +46,8 @@ def find_stakeholder(workspace, ref):
         return ref if ref.workspace_id == workspace.pk else None
     text = str(ref).strip()
     qs = workspace.stakeholders.all()
-    if text.isdigit():
-        return qs.filter(pk=int(text)).first()
+    if as_id(text) is not None:
+        return qs.filter(pk=as_id(text)).first()
     if "@" in text:
         return qs.filter(email__iexact=text).first()
     return qs.filter(name__iexact=text).first()
@@ -66,14 +67,20 @@ def parse_when(raw: Any, field: str = "said_at") -> datetime:
     if isinstance(raw, datetime):
         return raw if timezone.is_aware(raw) else timezone.make_aware(raw)
     text = str(raw or "").strip()
-    value = parse_datetime(text) if text else None
-    if value is None and text:
-        day = parse_date(text)
-        if day is not None:
-            value = datetime.combine(day, time(12, 0))
+    try:
+        value = parse_datetime(text) if text else None
+        if value is None and text:
+            day = parse_date(text)
+            if day is not None:
+                value = datetime.combine(day, time(12, 0))
+        if value is not None:
+            value = value if timezone.is_aware(value) else timezone.make_aware(value)
+            value.astimezone(UTC)  # stored in UTC: 9999-12-31T23:59-14:00 is not
+    except (ValueError, OverflowError):
+        value = None  # well-formed but impossible: 2026-02-30, year 0000
     if value is None:
-        raise HeardError("invalid", f"“{text}” is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM.", field)
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+        raise HeardError("invalid", f"“{text[:40]}” is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM.", field)
+    return value
 
 
 def clean_feedback(product: Product, data: dict, *, instance: Feedback | None = None) -> dict:
@@ -126,7 +133,7 @@ def clean_feedback(product: Product, data: dict, *, instance: Feedback | None = 
         else:
             from heard.sessions.models import Session
 
-            found = Session.objects.filter(product=product, pk=int(ref)).first() if str(ref).isdigit() else None
+            found = Session.objects.filter(product=product, pk=as_id(ref)).first() if as_id(ref) is not None else None
             if found is None:
                 errors["session"] = f"Unknown session “{ref}” for this product."
             cleaned["session"] = found
@@ -279,11 +286,11 @@ def _resolve_target(product: Product, backlog_item, criterion):
     if len(given) != 1:
         raise HeardError("invalid", "Link to exactly one thing: a backlog item or one acceptance criterion.", "backlog_item" if not given else "criterion")
     if backlog_item not in (None, ""):
-        item = backlog_item if isinstance(backlog_item, BacklogItem) else BacklogItem.objects.filter(product=product, pk=int(backlog_item) if str(backlog_item).isdigit() else -1).first()
+        item = backlog_item if isinstance(backlog_item, BacklogItem) else BacklogItem.objects.filter(product=product, pk=as_id(backlog_item)).first()
         if item is None or item.product_id != product.pk:
             raise HeardError("invalid", f"Unknown backlog item “{backlog_item}” for this product.", "backlog_item")
         return item, None
-    found = criterion if isinstance(criterion, AcceptanceCriterion) else AcceptanceCriterion.objects.select_related("item").filter(item__product=product, pk=int(criterion) if str(criterion).isdigit() else -1).first()
+    found = criterion if isinstance(criterion, AcceptanceCriterion) else AcceptanceCriterion.objects.select_related("item").filter(item__product=product, pk=as_id(criterion)).first()
     if found is None or found.item.product_id != product.pk:
         raise HeardError("invalid", f"Unknown acceptance criterion “{criterion}” for this product.", "criterion")
     return None, found

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from heard.core import permissions
 from heard.core.errors import HeardError
 from heard.core.models import Product
+from heard.core.validation import check_id
 
 from . import quality, similar
 from .models import QUALITY_BANDS, Disposition, Feedback, FeedbackChannel, FeedbackLink
@@ -43,7 +44,7 @@ def feedback_list(actor, product: Product, *, channel: str = "", segment: str = 
         people = list(product.workspace.stakeholders.filter(segments__slug=segment).values_list("pk", flat=True))
         qs = qs.filter(stakeholder_id__in=people)
     if stakeholder:
-        qs = qs.filter(stakeholder_id=int(stakeholder)) if str(stakeholder).isdigit() else qs.none()
+        qs = qs.filter(stakeholder_id=check_id(stakeholder, "stakeholder"))
     return qs.select_related("stakeholder").order_by("-said_at", "-id")
 
 
@@ -53,24 +54,10 @@ COUNT_LIMIT = 10_000
 
 
 def page_of(queryset, page, per_page=None):
-    """Like core.pagination.paginate, but the count stops at COUNT_LIMIT (then ``total_is_capped``)."""
-    from django.conf import settings
+    """core.pagination.paginate with the count stopping at COUNT_LIMIT (then ``total_is_capped``)."""
+    from heard.core.pagination import paginate
 
-    from heard.core.pagination import PageOf
-
-    try:
-        page = max(1, int(page or 1))
-    except (TypeError, ValueError):
-        page = 1
-    try:
-        per_page = min(200, max(1, int(per_page or settings.PAGE_SIZE)))
-    except (TypeError, ValueError):
-        per_page = settings.PAGE_SIZE
-    total = queryset.order_by()[: COUNT_LIMIT + 1].count()
-    start = (page - 1) * per_page
-    result = PageOf(items=list(queryset[start : start + per_page]), total=min(total, COUNT_LIMIT), page=page, per_page=per_page)
-    result.total_is_capped = total > COUNT_LIMIT
-    return result
+    return paginate(queryset, page, per_page, count_limit=COUNT_LIMIT)
 
 
 def get_feedback(actor, product: Product, pk) -> Feedback:

@@ -7,6 +7,7 @@ from heard.core import permissions
 from heard.core.forms import apply_heard_error, submit
 from heard.core.htmx import render_page
 from heard.core.queries import get_product, get_workspace
+from heard.core.validation import as_id
 
 from . import actions, queries
 from .forms import DispositionForm, FeedbackForm, ImportForm, LinkForm, MergeForm
@@ -66,7 +67,7 @@ def feedback_create(request, ws, product):
 def feedback_preview(request, ws, product):
     """HTMX: the live score, hint and similar items for the text being typed."""
     workspace, product = _scope(request, ws, product)
-    exclude = tuple(int(x) for x in request.POST.getlist("exclude") if x.isdigit())
+    exclude = tuple(filter(None, (as_id(x) for x in request.POST.getlist("exclude"))))
     context = {"workspace": workspace, "product": product}
     context.update(_live_context(request, product, request.POST, exclude))
     return render(request, "feedback/form.html#live", context)

@@ -25,7 +25,7 @@ from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product, Workspace
 from heard.core.queries import member_by_ref
-from heard.core.validation import check_choice, check_required, check_time_zone, collect
+from heard.core.validation import as_id, check_choice, check_required, check_time_zone, collect
 from heard.stakeholders.models import Stakeholder
 from heard.stakeholders.queries import stakeholder_by_ref
 
@@ -92,7 +92,10 @@ def parse_moment(raw: Any, tz_name: str, field: str) -> datetime:
             raise HeardError("invalid", f"“{text}” is not a date and time; use e.g. 2026-03-05T14:30.", field) from None
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(tz_name))
-    return moment.astimezone(zoneinfo.ZoneInfo("UTC"))
+    try:
+        return moment.astimezone(zoneinfo.ZoneInfo("UTC"))
+    except OverflowError:
+        raise HeardError("invalid", f"“{raw}” is outside the dates heard can keep.", field) from None
 
 
 def _agenda_minutes(session: Session, exclude: AgendaItem | None = None) -> int:
@@ -284,7 +287,7 @@ def _decision_of(session: Session, ref: Any):
     if isinstance(ref, Decision):
         ref = ref.pk
     try:
-        return Decision.objects.get(pk=int(ref), product=session.product)
+        return Decision.objects.get(pk=as_id(ref), product=session.product)
     except (Decision.DoesNotExist, ValueError, TypeError):
         raise HeardError("invalid", f"No decision #{ref} in {session.product}.", "decision") from None
 
@@ -341,7 +344,7 @@ def _objective_of(session: Session, ref: Any) -> Objective | None:
     if isinstance(ref, Objective):
         ref = ref.pk
     try:
-        return session.objectives.get(pk=int(ref))
+        return session.objectives.get(pk=as_id(ref))
     except (Objective.DoesNotExist, ValueError, TypeError):
         raise HeardError("invalid", f"No objective #{ref} in this session.", "objective") from None
 
@@ -588,7 +591,7 @@ def add_comment(*, actor, session: Session, body: str, pre_read: Any = None, sta
     if pre_read not in (None, ""):
         def _pre_read():
             ref = getattr(pre_read, "pk", pre_read)
-            found = session.pre_reads.filter(pk=int(ref)).first() if str(ref).isdigit() else None
+            found = session.pre_reads.filter(pk=as_id(ref)).first() if as_id(ref) is not None else None
             if found is None:
                 raise HeardError("invalid", f"No pre-read #{ref} in this session.", "pre_read")
             return found

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Workspace
-from heard.core.validation import check_email, check_range, check_time_zone
+from heard.core.validation import as_id, check_email, check_range, check_time_zone
 
 from .models import (
     Consent,
@@ -62,8 +62,8 @@ def find_segment(workspace: Workspace, ref: Any) -> Segment | None:
         return ref if ref.workspace_id == workspace.pk else None
     text = str(ref).strip()
     qs = workspace.segments.all()
-    if text.isdigit():
-        found = qs.filter(pk=int(text)).first()
+    if as_id(text) is not None:
+        found = qs.filter(pk=as_id(text)).first()
         if found:
             return found
     return qs.filter(Q(slug__iexact=text) | Q(name__iexact=text)).first()
@@ -74,8 +74,8 @@ def find_organisation(workspace: Workspace, ref: Any) -> Organisation | None:
         return ref if ref.workspace_id == workspace.pk else None
     text = str(ref).strip()
     qs = workspace.organisations.all()
-    if text.isdigit():
-        found = qs.filter(pk=int(text)).first()
+    if as_id(text) is not None:
+        found = qs.filter(pk=as_id(text)).first()
         if found:
             return found
     return qs.filter(name__iexact=text).first()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from heard.core import permissions
 from heard.core.errors import HeardError
 from heard.core.models import AuditEvent, Workspace
+from heard.core.validation import as_id, check_id
 
 from .models import Consent, Disclosure, Organisation, Segment, Stakeholder, StakeholderKind
 
@@ -21,10 +22,10 @@ def stakeholders(actor, workspace: Workspace, *, kind: str = "", segment: str = 
     if kind:
         qs = qs.filter(kind=kind)
     if segment:
-        qs = qs.filter(segments__slug=segment) if not str(segment).isdigit() else qs.filter(segments__pk=int(segment))
+        qs = qs.filter(segments__slug=segment) if as_id(segment) is None else qs.filter(segments__pk=as_id(segment))
     if organisation:
-        if str(organisation).isdigit():
-            qs = qs.filter(organisation_id=int(organisation))
+        if as_id(organisation) is not None:
+            qs = qs.filter(organisation_id=as_id(organisation))
         else:
             qs = qs.filter(organisation__name__iexact=organisation)
     if q:
@@ -50,7 +51,7 @@ def organisations(actor, workspace: Workspace, *, segment: str = "", q: str = ""
     permissions.require(actor, workspace, "workspace.view")
     qs = workspace.organisations.select_related("segment").annotate(stakeholder_count=Count("stakeholders"))
     if segment:
-        qs = qs.filter(segment__slug=segment) if not str(segment).isdigit() else qs.filter(segment_id=int(segment))
+        qs = qs.filter(segment__slug=segment) if as_id(segment) is None else qs.filter(segment_id=as_id(segment))
     if q:
         qs = qs.filter(Q(name__icontains=q.strip()) | Q(region__icontains=q.strip()))
     return qs.order_by("name", "pk")
@@ -81,7 +82,7 @@ def consents(actor, workspace: Workspace, *, stakeholder: str = "", purpose: str
     permissions.require(actor, workspace, "workspace.view")
     qs = Consent.objects.filter(stakeholder__workspace=workspace).select_related("stakeholder")
     if stakeholder:
-        qs = qs.filter(stakeholder_id=int(stakeholder))
+        qs = qs.filter(stakeholder_id=check_id(stakeholder, "stakeholder"))
     if purpose:
         qs = qs.filter(purpose=purpose)
     if active is True:
@@ -196,7 +197,7 @@ def stakeholder_by_ref(workspace: Workspace, ref, field: str = "stakeholder") ->
     ``field`` when there is none, or when the person was erased (they can take part in
     nothing any more)."""
     text = str(getattr(ref, "pk", ref) or "").strip()
-    stakeholder = Stakeholder.objects.filter(pk=int(text), workspace=workspace).first() if text.isdigit() else None
+    stakeholder = Stakeholder.objects.filter(pk=as_id(text), workspace=workspace).first() if as_id(text) is not None else None
     if stakeholder is None:
         raise HeardError("invalid", f"No stakeholder #{text} in this workspace.", field)
     if stakeholder.is_erased:
