@@ -158,3 +158,24 @@ def token_revoke(request, ws, pk):
     whose = "" if token.user_id == request.user.pk else f" of {token.user.email}"
     messages.success(request, f"Revoked the token “{token.name}”{whose}; it no longer works.")
     return redirect("core:tokens", ws=ws)
+
+
+@require_POST
+def set_theme(request):
+    """Remember the colour theme (system, light or dark) in a cookie; works without JavaScript.
+
+    static/heard/ui.js sets the same cookie directly, so with JavaScript no request is made.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .context import THEME_COOKIE, THEMES
+
+    theme = request.POST.get("theme", "")
+    if theme not in THEMES:
+        raise HeardError("invalid", f"Choose a theme: {', '.join(THEMES)}.", "theme")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+    return response
