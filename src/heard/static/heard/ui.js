@@ -74,6 +74,7 @@
 
   // Label every cell with its column header so a row can be shown as a card on a phone,
   // and keep the table's meaning for screen readers when CSS changes its display.
+  var DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/;
   function labelTables(scope) {
     var tables = scope.matches && scope.matches("table") ? [scope] : scope.querySelectorAll("main table");
     tables.forEach(function (table) {
@@ -90,6 +91,8 @@
           if (cell.tagName === "TH") cell.setAttribute("role", inHead ? "columnheader" : "rowheader");
           else cell.setAttribute("role", "cell");
           if (!inHead && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", headers[col] || "");
+          // Dates such as 2026-11-30 or 2026-11-30 14:05 must not break at their hyphens.
+          if (!inHead && DATE.test(cell.textContent.trim())) cell.classList.add("date");
           col += cell.colSpan || 1;
         });
       });
@@ -147,6 +150,12 @@
     enhanceDisclosures(scope);
     enhanceToasts(scope);
     labelTables(scope);
+    focusErrors(scope);
+  }
+  // A page that answers a refused form puts focus on its error summary.
+  function focusErrors(scope) {
+    var summary = scope.querySelector && scope.querySelector("[data-focus-on-load]");
+    if (summary && !summary.dataset.focused) { summary.dataset.focused = "1"; summary.focus(); }
   }
   window.heard = window.heard || {};
   window.heard.enhance = enhance;
