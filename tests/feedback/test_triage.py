@@ -40,7 +40,7 @@ def test_a_refused_bulk_disposition_changes_none_and_names_the_field(client_as, 
     assert response.status_code == 400
     html = response.content.decode()
     assert 'class="error-summary"' in html and 'href="#bulk-increment"' in html
-    assert "#%d: Say which increment" % items[0].pk in html
+    assert f"#{items[0].pk}: Say which increment" in html
     assert set(Feedback.objects.values_list("disposition", flat=True)) == {"new"}
     # The selection survives the refusal.
     assert html.count("checked>") == 3
