@@ -15,16 +15,15 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "heard"
 CSS = (SRC / "static" / "heard" / "heard.css").read_text(encoding="utf-8")
 
 
-def _tokens(block: str) -> dict[str, str]:
-    return dict(re.findall(r"--([a-z0-9-]+):\s*(#[0-9a-fA-F]{6})", block))
-
-
 def _themes() -> dict[str, dict[str, str]]:
-    light = _tokens(CSS[CSS.index(":root {"):CSS.index("@media (prefers-color-scheme: dark)")])
-    forced = CSS[CSS.index(':root[data-theme="dark"]'):]
-    dark = _tokens(forced[:forced.index("}")])
-    media = CSS[CSS.index("@media (prefers-color-scheme: dark)"):CSS.index(':root[data-theme="dark"]')]
-    assert _tokens(media) == dark, "the dark tokens under prefers-color-scheme and [data-theme=dark] must be the same"
+    """The colour tokens of each theme: ``--name: light-dark(LIGHT, DARK)`` or one value for both."""
+    tokens = CSS[CSS.index(":root {"):CSS.index("}", CSS.index(":root {"))]
+    light, dark = {}, {}
+    for name, a, b in re.findall(r"--([a-z0-9-]+):\s*light-dark\((#[0-9a-fA-F]{6}),\s*(#[0-9a-fA-F]{6})\)", tokens):
+        light[name], dark[name] = a, b
+    for name, both in re.findall(r"--([a-z0-9-]+):\s*(#[0-9a-fA-F]{6});", tokens):
+        light[name] = dark[name] = both
+    assert ':root[data-theme="dark"] { color-scheme: dark; }' in CSS and ':root[data-theme="light"] { color-scheme: light; }' in CSS
     return {"light": light, "dark": dark}
 
 
