@@ -71,6 +71,16 @@ def test_a_page_without_errors_has_no_summary(client_as, feedback_item):
     assert "error-summary" not in html.split("<main", 1)[1]
 
 
+def submit_and_find_summary(page, button: str):
+    """Submit with ``button``; return the summary of the page that comes back, which must have focus."""
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert summary.evaluate("el => el === document.activeElement")
+    return summary
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_summary_takes_focus_and_its_link_opens_and_focuses_the_field(page, login, feedback_item):
@@ -78,11 +88,7 @@ def test_the_summary_takes_focus_and_its_link_opens_and_focuses_the_field(page, 
     page.goto(f"/w/acme/p/app/feedback/{feedback_item.pk}/")
     page.locator("summary", has_text="Set the disposition").click()
     page.locator("#id_status").select_option("planned")
-    page.get_by_role("button", name="Set disposition").click()
-    page.wait_for_load_state()
-    summary = page.locator(".error-summary")
-    summary.wait_for()
-    assert summary.evaluate("el => el === document.activeElement")
+    summary = submit_and_find_summary(page, "Set disposition")
     assert summary.is_visible() and summary.evaluate("el => el.getBoundingClientRect().top >= -1 && el.getBoundingClientRect().bottom <= window.innerHeight")
     assert axe_serious(page) == []
     # Close the form's <details>, as a user scrolling may have: the link opens it again.
@@ -99,11 +105,7 @@ def test_a_refused_decide_on_a_long_page_shows_the_summary_in_view(page, login, 
     page.goto(f"/w/acme/p/app/decisions/{decision.pk}/")
     page.get_by_label("Build it now").check()
     page.get_by_label("Rationale: because …").fill("Because it saves a day.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state()
-    summary = page.locator(".error-summary")
-    summary.wait_for()
-    assert summary.evaluate("el => el === document.activeElement")
+    summary = submit_and_find_summary(page, "Record the decision")
     assert "You cannot record this outcome" in summary.inner_text()
     summary.get_by_role("link").click()
     assert page.evaluate("document.activeElement.id") == "decide_outcome_0"
