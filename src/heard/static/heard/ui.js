@@ -150,12 +150,6 @@
     enhanceDisclosures(scope);
     enhanceToasts(scope);
     labelTables(scope);
-    focusErrors(scope);
-  }
-  // A page that answers a refused form puts focus on its error summary.
-  function focusErrors(scope) {
-    var summary = scope.querySelector && scope.querySelector("[data-focus-on-load]");
-    if (summary && !summary.dataset.focused) { summary.dataset.focused = "1"; summary.focus(); }
   }
   window.heard = window.heard || {};
   window.heard.enhance = enhance;
