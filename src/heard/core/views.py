@@ -191,27 +191,19 @@ def products(request, ws):
 
 
 @login_required
-def product_create(request, ws):
+def product_form(request, ws, slug=None):
+    """Add a product (no slug) or edit one."""
     workspace = queries.get_workspace(request.user, ws, "products.manage")
-    form = ProductForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        product = submit(form, lambda: actions.create_product(actor=request.user, workspace=workspace, **form.cleaned_data))
-        if product is not None:
-            messages.success(request, f"Added the product {product.name}.")
-            return redirect("core:products", ws=ws)
-    return render(request, "core/product_form.html", {"workspace": workspace, "form": form, "product": None},
-                  status=400 if form.is_bound else 200)
-
-
-@login_required
-def product_edit(request, ws, slug):
-    workspace = queries.get_workspace(request.user, ws, "products.manage")
-    product = queries.get_product(request.user, workspace, slug)
-    initial = {"name": product.name, "slug": product.slug, "description": product.description}
+    product = queries.get_product(request.user, workspace, slug) if slug else None
+    initial = {"name": product.name, "slug": product.slug, "description": product.description} if product else {}
     form = ProductForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
-        if submit(form, lambda: actions.update_product(actor=request.user, product=product, data=form.cleaned_data)):
-            messages.success(request, f"Saved {product.name}.")
+        if product is None:
+            saved = submit(form, lambda: actions.create_product(actor=request.user, workspace=workspace, **form.cleaned_data))
+        else:
+            saved = submit(form, lambda: actions.update_product(actor=request.user, product=product, data=form.cleaned_data))
+        if saved is not None:
+            messages.success(request, f"Added the product {saved.name}." if product is None else f"Saved {saved.name}.")
             return redirect("core:products", ws=ws)
     return render(request, "core/product_form.html", {"workspace": workspace, "form": form, "product": product},
                   status=400 if form.is_bound else 200)
