@@ -57,7 +57,10 @@ INSTALLED_APPS = [
     "heard.sessions",
     "heard.backlog",
     "heard.feedback",
+    # Holds only the migrations that made the ticket and theme tables (see support/apps.py).
     "heard.support",
+    "heard.tickets",
+    "heard.themes",
     # After the apps whose rows decisions cite as evidence (the demo links to them).
     "heard.decisions",
     "heard.closure",

@@ -23,7 +23,9 @@ urlpatterns = [
     path("w/<slug:ws>/p/<slug:product>/backlog/", include("heard.backlog.urls")),
     path("w/<slug:ws>/p/<slug:product>/sessions/", include("heard.sessions.urls")),
     path("w/<slug:ws>/p/<slug:product>/decisions/", include("heard.decisions.urls")),
-    path("w/<slug:ws>/p/<slug:product>/support/", include("heard.support.urls")),
+    # Tickets and themes share the /support/ prefix they had as one app.
+    path("w/<slug:ws>/p/<slug:product>/support/themes/", include("heard.themes.urls")),
+    path("w/<slug:ws>/p/<slug:product>/support/", include("heard.tickets.urls")),
     path("w/<slug:ws>/p/<slug:product>/closure/", include("heard.closure.urls")),
     # The stakeholder portal: magic-link sign-in, no passwords, only the person's own things.
     path("portal/", include("heard.portal.urls")),
