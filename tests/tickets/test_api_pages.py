@@ -210,7 +210,7 @@ def test_a_plain_csv_uploaded_with_tell_from_the_file_is_stored_as_csv(client_as
 
 
 def test_a_zendesk_view_export_is_still_told_from_its_columns():
-    from heard.support.parsing import guess_format
+    from heard.tickets.parsing import guess_format
 
     header = ["Id", "Requester", "Requester id", "Requester email", "Subject", "Status", "Tags", "Created at", "Solved at"]
     assert guess_format("export.csv", header) == "zendesk"
