@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from . import actions, permissions, queries
@@ -229,3 +230,25 @@ def product_unarchive(request, ws, slug):
     actions.unarchive_product(actor=request.user, product=product)
     messages.success(request, f"{product.name} is back in navigation and lists.")
     return redirect("core:products", ws=ws)
+
+
+@csrf_exempt  # only the colour theme changes: nothing to protect, and no token on every page
+@require_POST
+def set_theme(request):
+    """Remember the colour theme (system, light or dark) in a cookie; works without JavaScript.
+
+    static/heard/ui.js sets the same cookie directly, so with JavaScript no request is made.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .context import THEME_COOKIE, THEMES
+
+    theme = request.POST.get("theme", "")
+    if theme not in THEMES:
+        raise HeardError("invalid", f"Choose a theme: {', '.join(THEMES)}.", "theme")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+    return response
