@@ -48,7 +48,7 @@ def decision_list(request, ws, product):
     page = paginate(queries.decisions(request.user, product_obj, status=status, q=q), request.GET.get("page"))
     return render_page(request, "decisions/list.html", {
         "workspace": workspace, "product": product_obj, "page": page, "status": status, "q": q,
-        "statuses": DecisionStatus.choices, "products": workspace.products.all(),
+        "statuses": DecisionStatus.choices, "products": workspace.products.active(),
         "can_edit": permissions.can(request.user, workspace, "decisions.edit"),
     }, partial="results")
 
@@ -211,7 +211,8 @@ def weigh_in(request, ws, product, pk, part_pk):
     except HeardError as exc:
         if exc.code in ("forbidden", "not_found"):
             raise
-        return _detail(request, workspace, product_obj, decision, status=400, weigh_in_error={"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")})
+        return _detail(request, workspace, product_obj, decision, status=400, weigh_in_error={"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")},
+                       page_errors=[{"message": exc.message, "href": f"#advice-{participant.pk}"}])
     messages.success(request, f"Recorded the advice of {participant.person_name}.")
     return redirect(_detail_url(ws, product, pk))
 
