@@ -102,7 +102,7 @@ def test_a_lone_surrogate_or_nul_in_json_is_a_400_naming_the_field(workspace, me
 def test_a_nul_in_a_query_parameter_is_a_400_on_the_api_and_on_pages(owner_api, client_as, product):
     error = error_of(owner_api.get("/stakeholders", q="ada\x00"), 400)
     assert error["field"] == "q"
-    page = client_as("owner").get(f"/w/acme/stakeholders/?q=ada%00")
+    page = client_as("owner").get("/w/acme/stakeholders/?q=ada%00")
     assert page.status_code == 400
     assert b"NUL" in page.content
 

@@ -10,7 +10,6 @@ from heard.api import api
 from heard.core.api import _models_in
 
 
-
 @pytest.fixture
 def document(client, db):
     response = client.get("/api/v1/openapi.json")

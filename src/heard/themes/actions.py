@@ -38,6 +38,7 @@ from django.utils import timezone
 from heard.core import audit, permissions, tasks
 from heard.core.errors import HeardError
 from heard.core.models import Product
+from heard.core.validation import as_id
 from heard.tickets.models import Ticket
 
 from . import embeddings, engine, textspace
@@ -792,12 +793,12 @@ def _link_target(product: Product, backlog_item, decision):
         raise HeardError("invalid", "Link to exactly one thing: a backlog item or a decision.", "backlog_item" if not given else "decision")
     if backlog_item not in (None, ""):
         ref = backlog_item.pk if isinstance(backlog_item, BacklogItem) else backlog_item
-        item = BacklogItem.objects.filter(product=product, pk=int(ref)).first() if str(ref).isdigit() else None
+        item = BacklogItem.objects.filter(product=product, pk=as_id(ref)).first() if as_id(ref) is not None else None
         if item is None:
             raise HeardError("invalid", f"Unknown backlog item “{backlog_item}” for this product.", "backlog_item")
         return item, None
     ref = decision.pk if isinstance(decision, Decision) else decision
-    found = Decision.objects.filter(product=product, pk=int(ref)).first() if str(ref).isdigit() else None
+    found = Decision.objects.filter(product=product, pk=as_id(ref)).first() if as_id(ref) is not None else None
     if found is None:
         raise HeardError("invalid", f"Unknown decision “{decision}” for this product.", "decision")
     return None, found

@@ -17,6 +17,7 @@ from heard.core.api import workspace_for
 from heard.core.errors import HeardError
 from heard.core.pagination import paginate
 from heard.core.queries import get_product
+from heard.core.validation import as_id
 
 from . import actions, queries
 
@@ -181,7 +182,7 @@ def merge(request, payload: MergeIn, workspace: str | None = None):
     ws = workspace_for(request, workspace)
     if not payload.themes:
         raise HeardError("invalid", "Choose at least two themes to merge.", "themes")
-    first = queries.get_theme(request.auth, ws, payload.themes[0]) if str(payload.themes[0]).isdigit() else None
+    first = queries.get_theme(request.auth, ws, payload.themes[0]) if as_id(payload.themes[0]) is not None else None
     if first is None:
         raise HeardError("invalid", f"Theme “{payload.themes[0]}” was not found.", "themes")
     return actions.merge_themes(actor=request.auth, product=first.product, themes=payload.themes, name=payload.name)

@@ -12,6 +12,7 @@ from heard.core.errors import HeardError
 from heard.core.forms import apply_heard_error
 from heard.core.htmx import render_page
 from heard.core.queries import get_product, get_workspace
+from heard.core.validation import as_id
 
 from . import actions, queries
 from .forms import ThemeLinkForm, ThemeMergeForm, ThemeRenameForm, ThemeSplitForm
@@ -139,7 +140,7 @@ def _apply(request, theme, forms, action):
         actions.link_theme(actor=user, theme=theme, backlog_item=data["backlog_item"], decision=data["decision"], weight=data["weight"])
         return "Linked.", here
     if action == "unlink":
-        link = theme.links.filter(pk=request.POST.get("link") or 0).first() if str(request.POST.get("link", "")).isdigit() else None
+        link = theme.links.filter(pk=as_id(request.POST.get("link"))).first() if as_id(request.POST.get("link")) is not None else None
         if link is None:
             raise HeardError("not_found", "Link was not found.")
         actions.unlink_theme(actor=user, link=link)

@@ -446,7 +446,7 @@ def _parse_time_slowly(text: str, field: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return datetime.fromtimestamp(int(text[:10]), UTC)
     if text.endswith(" UTC"):
         try:

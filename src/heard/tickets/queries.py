@@ -10,6 +10,7 @@ from django.utils import timezone
 from heard.core import permissions
 from heard.core.errors import HeardError, not_found
 from heard.core.models import Product
+from heard.core.validation import as_id
 
 from .models import ImportJob, Ticket, TicketSource
 
@@ -37,7 +38,7 @@ def tickets(
         qs = qs.filter(tags__contains=[tag]) if _json_contains_supported() else qs.filter(tags__icontains=f'"{tag}"')
     if requester:
         text = str(requester).strip()
-        qs = qs.filter(requester_id=int(text)) if text.isdigit() else qs.filter(requester_email__iexact=text)
+        qs = qs.filter(requester_id=as_id(text)) if as_id(text) is not None else qs.filter(requester_email__iexact=text)
     if since:
         qs = qs.filter(created_at__gte=_start_of(since))
     if until:
