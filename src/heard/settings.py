@@ -208,6 +208,11 @@ CONTENT_SECURITY_POLICY = {
 
 PAGE_SIZE = int(env("HEARD_PAGE_SIZE", "50"))
 
+# Background jobs (core.heartbeat): a running job's process stamps it this often, and a job
+# whose last stamp is older than HEARD_JOB_STALE_SECONDS is settled (resumed or failed).
+HEARD_HEARTBEAT_SECONDS = float(env("HEARD_HEARTBEAT_SECONDS", "10"))
+HEARD_JOB_STALE_SECONDS = int(env("HEARD_JOB_STALE_SECONDS", "60"))
+
 # Support theme mining: "default" (NumPy + scikit-learn) or "embeddings" (the optional
 # extra `heard[embeddings]`; checked when a run starts, not here, so a missing extra never
 # stops the site).

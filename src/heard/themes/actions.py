@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from heard.core import audit, permissions, tasks
 from heard.core.errors import HeardError
+from heard.core.heartbeat import beating, stale_after, stale_filter, worker_label
 from heard.core.models import Product
 from heard.core.validation import as_id
 from heard.tickets.models import Ticket
@@ -366,6 +367,7 @@ def start_theme_run(*, actor, product: Product, background: bool = True, engine_
     ("default" or "embeddings") overrides the HEARD_THEMES_ENGINE setting."""
     permissions.require(actor, product.workspace, "themes.edit")
     engine_name = engine_choice(engine_name, engine_source)
+    settle_interrupted_runs(product)  # a run whose worker died blocks nothing
     with transaction.atomic():
         busy = ThemeRun.objects.filter(product=product, status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
                                        created_at__gte=timezone.now() - STALE_RUN).first()
@@ -380,6 +382,28 @@ def start_theme_run(*, actor, product: Product, background: bool = True, engine_
     return run
 
 
+def settle_interrupted_runs(product: Product | None = None) -> int:
+    """End as failed, with the reason, every run whose process stopped beating
+    (core.heartbeat), so it blocks no other run; its themes stay as the last finished run
+    left them. Returns how many were settled."""
+    stale = ThemeRun.objects.filter(stale_filter([RunStatus.RUNNING]))
+    if product is not None:
+        stale = stale.filter(product=product)
+    settled = 0
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            run = ThemeRun.objects.select_for_update().defer("embedder").filter(pk=pk).filter(stale_filter([RunStatus.RUNNING])).first()
+            if run is None:
+                continue
+            last = timezone.localtime(run.heartbeat_at or run.started_at).strftime("%Y-%m-%d %H:%M:%S %Z")
+            error = (f"Interrupted: {run.worker or 'the process running it'} stopped at {last} "
+                     f"(no heartbeat for over {int(stale_after().total_seconds())} s). Start another run.")
+            _progress(run, status=RunStatus.FAILED, error=error, finished_at=timezone.now(), phase="Interrupted")
+            audit.record(actor=None, workspace=run.product.workspace, verb="themes.run_interrupted", target=run, after={"worker": run.worker, "last_heartbeat": last})
+            settled += 1
+    return settled
+
+
 def _progress(run: ThemeRun, **fields) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
@@ -390,10 +414,12 @@ def run_theme_mining(run: ThemeRun, engine_name: str | None = None) -> ThemeRun:
     """Do a queued run as the person who started it (their role is checked again), with the
     given engine (default: the HEARD_THEMES_ENGINE setting)."""
     product = run.product
-    _progress(run, status=RunStatus.RUNNING, phase="Reading tickets", percent=1, started_at=timezone.now(), error="")
+    _progress(run, status=RunStatus.RUNNING, phase="Reading tickets", percent=1, started_at=timezone.now(), error="",
+              heartbeat_at=timezone.now(), worker=worker_label())
     try:
         permissions.require(run.created_by, product.workspace, "themes.edit")
-        _mine(run, engine_choice(engine_name))
+        with beating(run):
+            _mine(run, engine_choice(engine_name))
     except HeardError as exc:
         _progress(run, status=RunStatus.FAILED, error=exc.message, finished_at=timezone.now())
     except Exception as exc:

@@ -46,6 +46,8 @@ class ThemeRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Stamped every few seconds by the process running the run (core.heartbeat).")
+    worker = models.CharField(max_length=200, blank=True, default="", help_text="host:pid of the process that ran it last.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -91,10 +91,12 @@ def theme_rows(actor, product: Product, **filters) -> list[dict]:
 
 def theme_runs(actor, product: Product) -> QuerySet[ThemeRun]:
     permissions.require(actor, product.workspace, "workspace.view")
+    _settle_interrupted(product)
     return ThemeRun.objects.filter(product=product).defer("embedder").select_related("created_by")
 
 
 def latest_run(product: Product) -> ThemeRun | None:
+    _settle_interrupted(product)
     return ThemeRun.objects.filter(product=product).defer("embedder").order_by("-created_at", "-id").first()
 
 
@@ -103,7 +105,16 @@ def get_run(actor, workspace, run_id: int) -> ThemeRun:
     run = ThemeRun.objects.defer("embedder").select_related("product").filter(product__workspace=workspace, pk=run_id).first()
     if run is None:
         raise not_found("Theme run")
+    if run.status == "running" and _settle_interrupted(run.product):
+        run.refresh_from_db()
     return run
+
+
+def _settle_interrupted(product) -> int:
+    # A run whose process died is settled before anyone reads it (core.heartbeat).
+    from .actions import settle_interrupted_runs
+
+    return settle_interrupted_runs(product)
 
 
 def merge_candidates(theme: Theme) -> QuerySet[Theme]:

@@ -2,6 +2,8 @@
 
 from django_tasks import task
 
+from heard.core.heartbeat import reaper
+
 
 @task()
 def run_theme_mining_task(run_id: int, engine_name: str = "") -> dict:
@@ -15,3 +17,11 @@ def run_theme_mining_task(run_id: int, engine_name: str = "") -> dict:
         return {"status": "missing"}
     run = run_theme_mining(run, engine_name or None)
     return {"status": run.status, "added": run.themes_added, "kept": run.themes_kept, "retired": run.themes_retired}
+
+
+@reaper
+def settle_interrupted_runs() -> int:
+    """Mining runs whose process stopped beating end as failed (themes.actions)."""
+    from .actions import settle_interrupted_runs as settle
+
+    return settle()

@@ -14,6 +14,9 @@ COPY (PostgreSQL) and requesters are created and looked up a batch at a time.
 
 from __future__ import annotations
 
+import gzip
+import logging
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,6 +26,7 @@ from django.utils import timezone
 
 from heard.core import audit, permissions, tasks
 from heard.core.errors import HeardError
+from heard.core.heartbeat import beating, stale_after, stale_filter, worker_label
 from heard.core.importing import ImportReport
 from heard.core.models import Product
 from heard.stakeholders.actions import register_erasure_hook, register_export_hook
@@ -43,6 +47,8 @@ from .parsing import (
     sniff_header,
 )
 from .references import hold_for_import, product_gone
+
+log = logging.getLogger("heard.tickets")
 
 BATCH_SIZE = 5000
 COMMIT_SECONDS = 1.0
@@ -131,19 +137,27 @@ def import_tickets(
                 fmt = guess_format(path, None if is_json else sniff_header(handle))
         except UnicodeDecodeError as exc:
             raise _not_utf8(exc) from None
+        except UNREADABLE_ARCHIVE as exc:
+            raise _not_gzip(exc) from None
         job = _start_job(actor, product, path, fmt, mapping or {}, job, file_name)
         try:
-            _stream_into(
-                product, fmt, handle, binary, mapping or {}, job, report, show_progress, stream
-            )
-        except (FileError, UnicodeDecodeError) as exc:
-            error = (
-                _not_utf8(exc)
-                if isinstance(exc, UnicodeDecodeError)
-                else HeardError("invalid", str(exc), "file")
-            )
+            with beating(job):
+                _stream_into(
+                    product, fmt, handle, binary, mapping or {}, job, report, show_progress, stream
+                )
+        except (FileError, UnicodeDecodeError, *UNREADABLE_ARCHIVE) as exc:
+            if isinstance(exc, UnicodeDecodeError):
+                error = _not_utf8(exc)
+            elif isinstance(exc, FileError):
+                error = HeardError("invalid", str(exc), "file")
+            else:
+                error = _not_gzip(exc)
             _finish_job(actor, job, report, failed=error.message)
             raise error from None
+        except (KeyboardInterrupt, SystemExit):
+            # Ctrl+C or a SIGTERM to `heard import`: the job must not stay "running".
+            _finish_job(actor, job, report, failed=INTERRUPTED_BY_SIGNAL)
+            raise
         except Exception as exc:
             _finish_job(
                 actor,
@@ -154,6 +168,22 @@ def import_tickets(
             raise
     _finish_job(actor, job, report)
     return report
+
+
+INTERRUPTED_BY_SIGNAL = (
+    "Stopped before the end (interrupted from the terminal or told to stop). The rows written "
+    "before that are kept; run the import again to finish it: rows already imported are not added twice."
+)
+# What reading a damaged .gz raises: not a gzip file, cut short, or corrupt inside.
+UNREADABLE_ARCHIVE = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
+def _not_gzip(exc: Exception) -> HeardError:
+    return HeardError(
+        "invalid",
+        f"The file is not a readable .gz archive ({exc or exc.__class__.__name__}); compress the export again, or send it uncompressed.",
+        "file",
+    )
 
 
 def _not_utf8(exc: UnicodeDecodeError) -> HeardError:
@@ -185,7 +215,8 @@ def _start_job(actor, product, path, fmt, mapping, job, file_name) -> ImportJob:
         timezone.now(),
         size,
     )
-    job.save(update_fields=["format", "status", "started_at", "file_size"])
+    job.heartbeat_at, job.worker, job.attempts = timezone.now(), worker_label(), job.attempts + 1
+    job.save(update_fields=["format", "status", "started_at", "file_size", "heartbeat_at", "worker", "attempts"])
     return job
 
 
@@ -195,6 +226,8 @@ def _stream_into(product, fmt, handle, binary, mapping, job, report, show_progre
     bar = _progress_bar(show_progress, stream)
     reject = report.reject
     try:
+        writer.analyse_if_stale()
+        analysed = not writer.postgres
         with _bulk_session(), _CommitGroups(writer.postgres) as commits:
             try:
                 for rows, problems, count, position in batches:
@@ -202,6 +235,12 @@ def _stream_into(product, fmt, handle, binary, mapping, job, report, show_progre
                     for line, message, field_name in problems:
                         reject(line, message, field_name)
                     writer.write_rows(rows, report)
+                    if not analysed:
+                        # Once the first batch is in, statistics that say "empty" are wrong
+                        # whatever autovacuum has done: analyse early, so every later
+                        # lookup of this import uses the index.
+                        writer.analyse()
+                        analysed = True
                     if commits.due():
                         # Progress is written as often as it becomes visible: once per commit.
                         writer.save_progress(report, position)
@@ -336,7 +375,8 @@ def _finish_job(actor, job: ImportJob, report: TicketImportReport, failed: str =
     _copy_counts(job, report)
     if not failed and job.file_size:
         job.bytes_read = job.file_size
-    job.notes = report.notes
+    # What an earlier, interrupted attempt noted stays in front of this attempt's notes.
+    job.notes = [n for n in job.notes if n.startswith("Interrupted")] + report.notes
     job.problems = [p.as_dict() for p in report.problems]
     job.save()
     audit.record(
@@ -519,10 +559,25 @@ class TicketWriter:
                 # Statistics from before a bulk load make PostgreSQL scan the whole product
                 # for each batch of the next import (minutes instead of seconds at a million
                 # rows); autovacuum would catch up only later.
-                # Only the columns imports and theme queries look tickets up by: the statistics
-                # of subjects and bodies cost most of a full ANALYZE and guide no query.
-                with connection.cursor() as cursor:
-                    cursor.execute(f"ANALYZE {self.table} ({', '.join(ANALYZED_COLUMNS)})")
+                self.analyse()
+
+    def analyse(self) -> None:
+        """Fresh planner statistics for the columns imports and theme queries look tickets up
+        by (those of subjects and bodies cost most of a full ANALYZE and guide no query)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.table} ({', '.join(ANALYZED_COLUMNS)})")
+
+    def analyse_if_stale(self) -> None:
+        """Before the first batch: when many rows changed since the table was last analysed
+        (an import that crashed before its final ANALYZE), analyse now, or every lookup of
+        this import is planned for an empty table and scans the product's tickets."""
+        if not self.postgres:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relid = %s::regclass", [Ticket._meta.db_table])
+            row = cursor.fetchone()
+        if row and row[0] >= ANALYZE_AFTER_ROWS:
+            self.analyse()
 
     def _existing(self, cursor, external_ids: list[str]) -> dict[str, tuple]:
         found: dict[str, tuple] = {}
@@ -866,18 +921,73 @@ def run_import_job(job: ImportJob, fmt: str = "") -> ImportJob:
             file_name=job.file_name,
         )
     except HeardError as exc:
-        job.refresh_from_db()
-        if not job.is_finished:
-            job.status, job.error, job.finished_at = (
-                ImportStatus.FAILED,
-                exc.message,
-                timezone.now(),
-            )
-            job.save(update_fields=["status", "error", "finished_at"])
+        _fail_unfinished(job, exc.message)
+    except Exception as exc:
+        # Whatever broke, the job says so: never "queued" or "running" for ever.
+        log.exception("ticket import job %s failed", job.pk)
+        _fail_unfinished(job, f"The import stopped unexpectedly: {exc.__class__.__name__}: {exc}")
     finally:
         _remove_upload(job.file_path)
     job.refresh_from_db()
     return job
+
+
+def _fail_unfinished(job: ImportJob, reason: str) -> None:
+    job.refresh_from_db()
+    if not job.is_finished:
+        job.status, job.error, job.finished_at = ImportStatus.FAILED, reason, timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+
+
+# ---------------------------------------------------------------- interrupted imports
+
+#: An interrupted upload is started again this many times in all before it ends as failed.
+MAX_ATTEMPTS = 2
+
+
+def _is_upload(path: str) -> bool:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    uploads = (Path(settings.MEDIA_ROOT) / "imports").resolve()
+    stored = Path(path).resolve()
+    return uploads in stored.parents and stored.exists()
+
+
+def settle_interrupted_imports(product: Product | None = None) -> int:
+    """Settle every import whose process stopped beating (core.heartbeat): an upload still on
+    disk is queued again (imports are idempotent, so the rows already written are not added
+    twice); anything else ends as failed with the reason. Returns how many were settled."""
+    stale = ImportJob.objects.filter(stale_filter([ImportStatus.RUNNING]))
+    if product is not None:
+        stale = stale.filter(product=product)
+    return sum(_settle_interrupted(pk) for pk in stale.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def _settle_interrupted(pk: int) -> int:
+    job = ImportJob.objects.select_for_update().filter(pk=pk).filter(stale_filter([ImportStatus.RUNNING])).first()
+    if job is None:  # settled meanwhile by another reader
+        return 0
+    last = timezone.localtime(job.heartbeat_at or job.started_at).strftime("%Y-%m-%d %H:%M:%S %Z")
+    who = job.worker or "the process"
+    if _is_upload(job.file_path) and job.attempts < MAX_ATTEMPTS:
+        job.status = ImportStatus.QUEUED
+        job.notes = [*job.notes, f"Interrupted: {who} stopped at {last}; queued again to finish (rows already imported are not added twice)."]
+        job.save(update_fields=["status", "notes"])
+        verb = "tickets.import_resumed"
+        tasks.enqueue("tickets.run_ticket_import", job.pk, job.format or "")
+    else:
+        job.status, job.finished_at = ImportStatus.FAILED, timezone.now()
+        job.error = (
+            f"Interrupted: {who} stopped at {last} (no heartbeat for over {int(stale_after().total_seconds())} s). "
+            "The rows written before that are kept; run the import again to finish it: rows already imported are not added twice."
+        )
+        job.save(update_fields=["status", "error", "finished_at"])
+        verb = "tickets.import_interrupted"
+    audit.record(actor=None, workspace=job.workspace, verb=verb, target=job, after={"worker": job.worker, "last_heartbeat": last, "attempts": job.attempts})
+    return 1
 
 
 def _remove_upload(path: str) -> None:

@@ -116,6 +116,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Stamped every few seconds by the process running the import (core.heartbeat).")
+    worker = models.CharField(max_length=200, blank=True, default="", help_text="host:pid of the process that ran it last.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a process started it (an interrupted upload is resumed once).")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from hashlib import blake2b
 
+from heard.core.validation import strip_nul
+
 FIELDS = (
     "external_id", "subject", "body", "status", "priority", "tags", "created_at", "updated_at",
     "solved_at", "closed_at", "requester_email", "requester_name",
@@ -512,9 +514,10 @@ _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
 def _text(value) -> str:
-    if value.__class__ is str:
-        return value
-    return "" if value is None else str(value)
+    if value.__class__ is not str:
+        value = "" if value is None else str(value)
+    # A NUL (a JSON "\u0000") cannot be stored by PostgreSQL: dropped, the same on SQLite.
+    return value.replace("\x00", "") if "\x00" in value else value
 
 
 def clean_ticket(raw: dict, fmt: str) -> dict:
@@ -1037,4 +1040,34 @@ def open_binary(path: str):
         import gzip
 
         inner = gzip.GzipFile(fileobj=binary)
-    return binary, io.TextIOWrapper(inner, encoding="utf-8-sig", newline="")
+    return binary, NulFree(io.TextIOWrapper(inner, encoding="utf-8-sig", newline=""))
+
+
+class NulFree:
+    """A text file that reads without NUL characters: PostgreSQL cannot store them, and one
+    stray NUL must not lose a file's good rows. Everything else is the wrapped file's."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def read(self, size: int = -1) -> str:
+        return strip_nul(self._inner.read(size))
+
+    def readline(self, size: int = -1) -> str:
+        return strip_nul(self._inner.readline(size))
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        return strip_nul(next(self._inner))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._inner.close()
+        return False
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)

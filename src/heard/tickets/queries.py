@@ -70,6 +70,7 @@ def ticket_statuses(product: Product) -> list[str]:
 
 def import_jobs(actor, product: Product) -> QuerySet[ImportJob]:
     permissions.require(actor, product.workspace, "workspace.view")
+    _settle_interrupted(product)
     return ImportJob.objects.filter(product=product).select_related("created_by")
 
 
@@ -78,4 +79,14 @@ def get_import_job(actor, workspace, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("product").filter(workspace=workspace, pk=job_id).first()
     if job is None:
         raise not_found("Import")
+    if job.status == "running" and _settle_interrupted(job.product):
+        job.refresh_from_db()
     return job
+
+
+def _settle_interrupted(product) -> int:
+    # A job whose process died is settled before anyone reads it, so a page or an API client
+    # never sees "running" for an import that no process runs (core.heartbeat).
+    from .actions import settle_interrupted_imports
+
+    return settle_interrupted_imports(product)

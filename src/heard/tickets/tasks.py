@@ -2,6 +2,8 @@
 
 from django_tasks import task
 
+from heard.core.heartbeat import reaper
+
 
 @task()
 def run_ticket_import(job_id: int, fmt: str = "") -> dict:
@@ -14,3 +16,11 @@ def run_ticket_import(job_id: int, fmt: str = "") -> dict:
         return {"status": "missing"}
     job = run_import_job(job, fmt)
     return {"status": job.status, "created": job.created, "updated": job.updated, "rejected": job.rejected}
+
+
+@reaper
+def settle_interrupted_imports() -> int:
+    """Imports whose process stopped beating: resumed or failed (tickets.actions)."""
+    from .actions import settle_interrupted_imports as settle
+
+    return settle()

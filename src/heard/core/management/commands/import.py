@@ -1,3 +1,4 @@
+import signal
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -35,6 +36,9 @@ class Command(BaseCommand):
             column, field = item.split("=", 1)
             mapping[column.strip()] = field.strip()
         importer = IMPORTERS[kind]
+        # `kill PID` (SIGTERM) stops an import like Ctrl+C does, so the import can record that
+        # its job stopped instead of leaving it "running".
+        signal.signal(signal.SIGTERM, _stop)
         report = importer(path=file, mapping=mapping, options=options, stdout=self.stdout, stderr=self.stderr)
         for line in report.summary_lines():
             self.stdout.write(line)
@@ -42,3 +46,7 @@ class Command(BaseCommand):
             self.stderr.write(problem.describe())
         if report.rejected:
             sys.exit(1)
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt(f"stopped by signal {signum}")

@@ -1,6 +1,8 @@
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -28,24 +30,70 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         from heard.wsgi import application
 
-        worker = _start_worker() if with_worker else None
+        supervisor = WorkerSupervisor(self.stdout) if with_worker else None
         # SIGTERM (a service manager stopping heard) ends the server like Ctrl+C, so the
         # worker is stopped with it.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         self.stdout.write(f"heard is serving at http://{host}:{port}/  (Ctrl+C to stop)")
-        if worker is not None:
-            self.stdout.write(f"Background tasks run in a worker process (pid {worker.pid}).")
+        if supervisor is not None:
+            supervisor.start()
         try:
             serve(application, host=host, port=port, threads=threads, ident="heard")
         finally:
-            if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            if supervisor is not None:
+                supervisor.stop()
 
 
-def _start_worker() -> subprocess.Popen:
-    # The same interpreter and environment (database, settings) as the server.
-    return subprocess.Popen([sys.executable, "-m", "heard.cli", "worker"])
+class WorkerSupervisor(threading.Thread):
+    """Runs `heard worker` as a child process and starts it again when it exits, waiting
+    1, 2, 4 … up to 60 s between restarts (back to 1 s once a worker has run for a minute),
+    and says so on the server's output."""
+
+    STEADY_SECONDS = 60.0
+    MAX_WAIT = 60.0
+
+    def __init__(self, stdout, first_wait: float = 1.0):
+        super().__init__(name="heard-worker-supervisor", daemon=True)
+        self.stdout = stdout
+        self.first_wait = first_wait
+        self.stopping = threading.Event()
+        self.process: subprocess.Popen | None = None
+
+    def _spawn(self) -> subprocess.Popen:
+        # The same interpreter and environment (database, settings) as the server.
+        self.process = subprocess.Popen([sys.executable, "-m", "heard.cli", "worker"])
+        return self.process
+
+    def start(self) -> None:
+        self._spawn()
+        self.stdout.write(f"Background tasks run in a worker process (pid {self.process.pid}).")
+        self.stdout.flush()
+        super().start()
+
+    def run(self) -> None:
+        wait = self.first_wait
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            code = self.process.wait()
+            if self.stopping.is_set():
+                return
+            if time.monotonic() - started >= self.STEADY_SECONDS:
+                wait = self.first_wait
+            self.stdout.write(f"The worker (pid {self.process.pid}) exited with code {code}; starting it again in {wait:g} s.")
+            self.stdout.flush()
+            if self.stopping.wait(wait):
+                return
+            wait = min(self.MAX_WAIT, wait * 2)
+            self._spawn()
+            self.stdout.write(f"Worker started again (pid {self.process.pid}).")
+            self.stdout.flush()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        process = self.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -10,6 +10,15 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls of the queue (default 1).")
 
     def handle(self, *args, batch, interval, **options):
+        from heard.core.heartbeat import ReaperThread, reap_all
+
+        # Jobs whose worker died (kill -9, a crash) are settled when this worker starts and
+        # every few seconds while it runs: resumed, or failed with the reason.
+        settled = reap_all()
+        if settled:
+            self.stdout.write(f"Settled {settled} interrupted job(s) left by a stopped worker.")
+        if not batch:
+            ReaperThread(interval=max(5.0, interval * 5)).start()
         # Never the code reloader (db_worker's default under DEBUG): it runs the worker as a
         # second process that outlives a stopped parent, and heard's code does not change
         # under a running worker.
