@@ -54,6 +54,7 @@ def _detail(request, workspace, product, item, criterion_form=None, status=200):
         "workspace": workspace, "product": product, "item": item,
         "criteria": item.criteria.prefetch_related("co_writers").all(),
         "conversations": queries.conversations(request.user, item),
+        "theme_links": queries.linked_themes(item),
         "criterion_form": criterion_form or CriterionForm(workspace=workspace),
         "can_edit": permissions.can(request.user, workspace, "backlog.edit"),
     }, status=status)

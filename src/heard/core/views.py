@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import actions, permissions, queries
+from . import actions, inbox, permissions, queries
 from .errors import HeardError
 from .forms import MemberForm, TokenForm, submit
 from .htmx import render_page
@@ -34,11 +34,21 @@ def home(request):
 @login_required
 def workspace_home(request, ws):
     workspace = queries.get_workspace(request.user, ws)
+    products = queries.products(request.user, workspace)
     return render(
         request,
         "core/workspace.html",
-        {"workspace": workspace, "products": queries.products(request.user, workspace), "members": queries.members(request.user, workspace)},
+        {"workspace": workspace, "products": products, "members": queries.members(request.user, workspace),
+         "inbox": inbox.workspace_inbox(request.user, workspace, products=products)},
     )
+
+
+@login_required
+def product_home(request, ws, product):
+    """A product's home: its inbox of what needs a person now."""
+    workspace = queries.get_workspace(request.user, ws)
+    product = queries.get_product(request.user, workspace, product)
+    return render(request, "core/product.html", {"workspace": workspace, "product": product, "inbox": inbox.product_inbox(request.user, product)})
 
 
 @login_required

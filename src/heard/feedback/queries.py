@@ -112,6 +112,16 @@ def influenced(feedback: Feedback) -> list[FeedbackLink]:
     return list(feedback.links.select_related("backlog_item", "criterion__item").order_by("id"))
 
 
+def evidence_in(feedback: Feedback) -> list:
+    """The decisions this item is evidence in (DecisionEvidence rows with their decision),
+    newest first; for a merged item also those its originals are evidence in."""
+    from django.apps import apps
+
+    ids = [feedback.pk, *feedback.originals.values_list("pk", flat=True)] if feedback.is_merge else [feedback.pk]
+    evidence = apps.get_model("decisions", "DecisionEvidence")
+    return list(evidence.objects.filter(feedback_id__in=ids).select_related("decision__product__workspace", "decision__outcome").order_by("-added_at", "-pk"))
+
+
 def disposition_history(feedback: Feedback):
     return feedback.disposition_history.select_related("by").order_by("at", "id")
 

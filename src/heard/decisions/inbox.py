@@ -1,0 +1,73 @@
+"""Inbox lines from decisions: past their due date, and waiting for a required adviser."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from heard.core import inbox
+
+from .models import Decision, DecisionParticipant, DecisionRight, DecisionStatus, OPEN_STATUSES
+
+
+def _url(decision: Decision) -> str:
+    product = decision.product
+    return reverse("decisions:detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": decision.pk})
+
+
+def _day(d) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time.min)) if d else None
+
+
+@inbox.register
+class OverdueDecisions(inbox.Source):
+    key = "decisions.overdue"
+    title = "Decisions past their due date"
+    good = "Every open decision is still within its due date (or its forum's deadline)."
+    order = 10
+
+    def collect(self, actor, product, *, limit):
+        today = timezone.localdate()
+        qs = Decision.objects.filter(product=product).filter(
+            Q(status=DecisionStatus.OPEN, due_date__lt=today) | Q(status=DecisionStatus.ESCALATED, escalation_deadline__lt=today)
+        )
+        count = qs.count()
+        rows = list(qs.select_related("product__workspace", "forum").order_by("-due_date", "-pk")[:limit]) if count else []
+        lines = []
+        for d in rows:
+            if d.status == DecisionStatus.ESCALATED:
+                due, detail = d.escalation_deadline, f"Escalated to {d.forum.name if d.forum else 'a forum'}; its deadline was {d.escalation_deadline:%d %b %Y}."
+            else:
+                due, detail = d.due_date, f"Was due on {d.due_date:%d %b %Y}."
+            lines.append(inbox.Line(d.question, _url(d), _day(due), detail))
+        return inbox.Found(count, lines, reverse("decisions:list", kwargs={"ws": product.workspace.slug, "product": product.slug}) + "?status=open")
+
+
+@inbox.register
+class AwaitingAdvice(inbox.Source):
+    key = "decisions.awaiting_advice"
+    title = "Decisions waiting for a required adviser"
+    good = "No open decision is waiting for advice: every required adviser has weighed in."
+    order = 11
+
+    def collect(self, actor, product, *, limit):
+        waiting = DecisionParticipant.objects.filter(
+            decision__product=product, decision__status__in=OPEN_STATUSES,
+            right=DecisionRight.ADVISES, required=True, weighed_in_at__isnull=True,
+        )
+        count = waiting.values("decision_id").distinct().count()
+        if not count:
+            return inbox.Found(0, [])
+        newest = list(waiting.order_by("-decision__created_at", "-decision_id").values_list("decision_id", flat=True).distinct()[:limit])
+        decisions = {d.pk: d for d in Decision.objects.filter(pk__in=newest).select_related("product__workspace")}
+        names: dict[int, list[str]] = {pk: [] for pk in newest}
+        for p in waiting.filter(decision_id__in=newest).select_related("user", "stakeholder"):
+            names[p.decision_id].append(p.person_name)
+        lines = [
+            inbox.Line(decisions[pk].question, _url(decisions[pk]), decisions[pk].created_at, f"Waiting for advice from {', '.join(sorted(names[pk]))}.")
+            for pk in newest
+        ]
+        return inbox.Found(count, lines)

@@ -1,0 +1,50 @@
+"""Inbox lines from feedback: items with no disposition past the promised consideration time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
+from django.utils import timezone
+
+from heard.core import inbox
+
+from .models import Disposition, Feedback
+
+# The engagement model's default "input considered within" (sessions.EngagementModel),
+# for a product that has not set one.
+DEFAULT_CONSIDERATION_DAYS = 10
+
+
+def consideration_days(product) -> int:
+    try:
+        return product.engagement_model.input_consideration_days
+    except ObjectDoesNotExist:
+        return DEFAULT_CONSIDERATION_DAYS
+
+
+@inbox.register
+class UnconsideredFeedback(inbox.Source):
+    key = "feedback.unconsidered"
+    title = "Feedback with no disposition past its promised time"
+    good = "Every feedback item got a disposition within the time the engagement model promises."
+    order = 30
+
+    def collect(self, actor, product, *, limit):
+        days = consideration_days(product)
+        # Served by the (product, disposition, said_at, …, merged_into) index.
+        qs = Feedback.objects.filter(
+            product=product, disposition=Disposition.NEW, merged_into__isnull=True, said_at__lt=timezone.now() - timedelta(days=days)
+        )
+        count = qs.count()
+        ws, slug = product.workspace.slug, product.slug
+        lines = []
+        if count:
+            for f in qs.select_related("stakeholder").order_by("-said_at", "-id")[:limit]:
+                who = f.stakeholder.name if f.stakeholder_id else "someone unnamed"
+                lines.append(inbox.Line(
+                    f"#{f.pk} {f.text[:120]}", reverse("feedback:detail", kwargs={"ws": ws, "product": slug, "pk": f.pk}), f.said_at,
+                    f"From {who}, {f.get_channel_display().lower()}; waiting more than {days} days for a disposition.",
+                ))
+        return inbox.Found(count, lines, reverse("feedback:list", kwargs={"ws": ws, "product": slug}) + "?disposition=new")
