@@ -8,18 +8,14 @@ from .models import AcceptanceCriterion
 
 
 @person.register
-class CriteriaCoWritten(person.Part):
+class CriteriaCoWritten(person.QueryPart):
     kind, label, order = "criteria", "Acceptance criteria co-written", 70
+    newest, related = ("-created_at", "-pk"), ("item__product__workspace",)
 
-    def collect(self, stakeholder, *, limit):
-        qs = AcceptanceCriterion.objects.filter(co_writers=stakeholder)
-        count = qs.count()
-        rows = qs.select_related("item__product__workspace").order_by("-created_at", "-pk")[:limit] if limit and count else []
-        return count, [
-            person.Entry(
-                "criteria", c.created_at, c.text[:160],
-                reverse("backlog:detail", kwargs={"ws": c.item.product.workspace.slug, "product": c.item.product.slug, "pk": c.item_id}),
-                c.get_status_display(), str(c.item), c.item.product.name,
-            )
-            for c in rows
-        ]
+    def rows(self, stakeholder):
+        return AcceptanceCriterion.objects.filter(co_writers=stakeholder)
+
+    def entry(self, c):
+        product = c.item.product
+        url = reverse("backlog:detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": c.item_id})
+        return person.Entry("criteria", c.created_at, c.text[:160], url, c.get_status_display(), str(c.item), product.name)

@@ -18,39 +18,35 @@ def _delivery(row) -> str:
 
 
 @person.register
-class ClosureNotes(person.Part):
+class ClosureNotes(person.QueryPart):
     kind, label, order = "notes", "Closure and enablement notes", 50
+    newest, related = ("-created_at", "-pk"), ("cycle__product__workspace",)
 
-    def collect(self, stakeholder, *, limit):
-        qs = ClosureNote.objects.filter(stakeholder=stakeholder)
-        count = qs.count()
-        rows = qs.select_related("cycle__product__workspace").order_by("-created_at", "-pk")[:limit] if limit and count else []
-        entries = []
-        for n in rows:
-            product = n.cycle.product
-            status = n.get_status_display() if n.status in ("draft", "reviewed") else _delivery(n)
-            entries.append(person.Entry(
-                "notes", n.sent_at or n.created_at, n.subject,
-                reverse("closure:note", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": n.pk}),
-                status, f"Closure note, cycle {n.cycle.name}" + (f"; not e-mailed: {n.skip_reason}" if n.skip_reason else ""), product.name,
-            ))
-        return count, entries
+    def rows(self, stakeholder):
+        return ClosureNote.objects.filter(stakeholder=stakeholder)
+
+    def entry(self, n):
+        product = n.cycle.product
+        status = n.get_status_display() if n.status in ("draft", "reviewed") else _delivery(n)
+        return person.Entry(
+            "notes", n.sent_at or n.created_at, n.subject,
+            reverse("closure:note", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": n.pk}),
+            status, f"Closure note, cycle {n.cycle.name}" + (f"; not e-mailed: {n.skip_reason}" if n.skip_reason else ""), product.name,
+        )
 
 
 @person.register
-class EnablementNotes(person.Part):
+class EnablementNotes(person.QueryPart):
     kind, label, order = "notes", "Closure and enablement notes", 51
+    newest, related = ("-published_at", "-pk"), ("note__backlog_item__product__workspace",)
 
-    def collect(self, stakeholder, *, limit):
-        qs = EnablementDelivery.objects.filter(stakeholder=stakeholder)
-        count = qs.count()
-        rows = qs.select_related("note__backlog_item__product__workspace").order_by("-published_at", "-pk")[:limit] if limit and count else []
-        entries = []
-        for d in rows:
-            product = d.note.backlog_item.product
-            entries.append(person.Entry(
-                "notes", d.sent_at or d.published_at, d.note.title,
-                reverse("closure:enablement_detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": d.note.pk}),
-                _delivery(d), f"{d.note.get_kind_display()} for {d.note.backlog_item}", product.name,
-            ))
-        return count, entries
+    def rows(self, stakeholder):
+        return EnablementDelivery.objects.filter(stakeholder=stakeholder)
+
+    def entry(self, d):
+        product = d.note.backlog_item.product
+        return person.Entry(
+            "notes", d.sent_at or d.published_at, d.note.title,
+            reverse("closure:enablement_detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": d.note.pk}),
+            _delivery(d), f"{d.note.get_kind_display()} for {d.note.backlog_item}", product.name,
+        )

@@ -84,6 +84,30 @@ class Source:
         raise NotImplementedError
 
 
+class QuerySource(Source):
+    """A source read from one queryset: give ``rows(product)`` (an indexed filter),
+    ``newest`` (its ordering, newest first), ``related`` (for select_related), ``line(row)``
+    and, if there is a list to work through them all, ``more(product)``."""
+
+    newest: tuple[str, ...] = ("-pk",)
+    related: tuple[str, ...] = ()
+
+    def rows(self, product):
+        raise NotImplementedError
+
+    def line(self, row) -> Line:
+        raise NotImplementedError
+
+    def more(self, product) -> str:
+        return ""
+
+    def collect(self, actor, product, *, limit):
+        qs = self.rows(product)
+        count = qs.count()
+        lines = [self.line(row) for row in qs.select_related(*self.related).order_by(*self.newest)[:limit]] if (count and limit) else []
+        return Found(count, lines, self.more(product))
+
+
 _registry: dict[str, Source] = {}
 _discovered = False
 

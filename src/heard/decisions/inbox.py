@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from heard.core import inbox
 
-from .models import Decision, DecisionParticipant, DecisionRight, DecisionStatus, OPEN_STATUSES
+from .models import OPEN_STATUSES, Decision, DecisionParticipant, DecisionRight, DecisionStatus
 
 
 def _url(decision: Decision) -> str:
@@ -18,32 +18,29 @@ def _url(decision: Decision) -> str:
     return reverse("decisions:detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": decision.pk})
 
 
-def _day(d) -> datetime:
-    return timezone.make_aware(datetime.combine(d, time.min)) if d else None
-
-
 @inbox.register
-class OverdueDecisions(inbox.Source):
+class OverdueDecisions(inbox.QuerySource):
     key = "decisions.overdue"
     title = "Decisions past their due date"
     good = "Every open decision is still within its due date (or its forum's deadline)."
     order = 10
+    newest, related = ("-due_date", "-escalation_deadline", "-pk"), ("product__workspace", "forum")
 
-    def collect(self, actor, product, *, limit):
+    def rows(self, product):
         today = timezone.localdate()
-        qs = Decision.objects.filter(product=product).filter(
+        return Decision.objects.filter(product=product).filter(
             Q(status=DecisionStatus.OPEN, due_date__lt=today) | Q(status=DecisionStatus.ESCALATED, escalation_deadline__lt=today)
         )
-        count = qs.count()
-        rows = list(qs.select_related("product__workspace", "forum").order_by("-due_date", "-pk")[:limit]) if count else []
-        lines = []
-        for d in rows:
-            if d.status == DecisionStatus.ESCALATED:
-                due, detail = d.escalation_deadline, f"Escalated to {d.forum.name if d.forum else 'a forum'}; its deadline was {d.escalation_deadline:%d %b %Y}."
-            else:
-                due, detail = d.due_date, f"Was due on {d.due_date:%d %b %Y}."
-            lines.append(inbox.Line(d.question, _url(d), _day(due), detail))
-        return inbox.Found(count, lines, reverse("decisions:list", kwargs={"ws": product.workspace.slug, "product": product.slug}) + "?status=open")
+
+    def line(self, d):
+        if d.status == DecisionStatus.ESCALATED:
+            due, detail = d.escalation_deadline, f"Escalated to {d.forum.name if d.forum else 'a forum'}; its deadline was {d.escalation_deadline:%d %b %Y}."
+        else:
+            due, detail = d.due_date, f"Was due on {d.due_date:%d %b %Y}."
+        return inbox.Line(d.question, _url(d), timezone.make_aware(datetime.combine(due, time.min)), detail)
+
+    def more(self, product):
+        return reverse("decisions:list", kwargs={"ws": product.workspace.slug, "product": product.slug}) + "?status=open"
 
 
 @inbox.register

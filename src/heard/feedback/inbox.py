@@ -25,26 +25,24 @@ def consideration_days(product) -> int:
 
 
 @inbox.register
-class UnconsideredFeedback(inbox.Source):
+class UnconsideredFeedback(inbox.QuerySource):
     key = "feedback.unconsidered"
     title = "Feedback with no disposition past its promised time"
     good = "Every feedback item got a disposition within the time the engagement model promises."
     order = 30
+    newest, related = ("-said_at", "-id"), ("stakeholder", "product__workspace")
 
-    def collect(self, actor, product, *, limit):
-        days = consideration_days(product)
+    def rows(self, product):
         # Served by the (product, disposition, said_at, …, merged_into) index.
-        qs = Feedback.objects.filter(
-            product=product, disposition=Disposition.NEW, merged_into__isnull=True, said_at__lt=timezone.now() - timedelta(days=days)
+        cutoff = timezone.now() - timedelta(days=consideration_days(product))
+        return Feedback.objects.filter(product=product, disposition=Disposition.NEW, merged_into__isnull=True, said_at__lt=cutoff)
+
+    def line(self, f):
+        who = f.stakeholder.name if f.stakeholder_id else "someone unnamed"
+        return inbox.Line(
+            f"#{f.pk} {f.text[:120]}", reverse("feedback:detail", kwargs={"ws": f.product.workspace.slug, "product": f.product.slug, "pk": f.pk}),
+            f.said_at, f"From {who}, {f.get_channel_display().lower()}; no disposition after {(timezone.now() - f.said_at).days} days.",
         )
-        count = qs.count()
-        ws, slug = product.workspace.slug, product.slug
-        lines = []
-        if count:
-            for f in qs.select_related("stakeholder").order_by("-said_at", "-id")[:limit]:
-                who = f.stakeholder.name if f.stakeholder_id else "someone unnamed"
-                lines.append(inbox.Line(
-                    f"#{f.pk} {f.text[:120]}", reverse("feedback:detail", kwargs={"ws": ws, "product": slug, "pk": f.pk}), f.said_at,
-                    f"From {who}, {f.get_channel_display().lower()}; waiting more than {days} days for a disposition.",
-                ))
-        return inbox.Found(count, lines, reverse("feedback:list", kwargs={"ws": ws, "product": slug}) + "?disposition=new")
+
+    def more(self, product):
+        return reverse("feedback:list", kwargs={"ws": product.workspace.slug, "product": product.slug}) + "?disposition=new"

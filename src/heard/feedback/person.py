@@ -8,19 +8,16 @@ from .models import Feedback
 
 
 @person.register
-class FeedbackGiven(person.Part):
+class FeedbackGiven(person.QueryPart):
     kind, label, order = "feedback", "Feedback", 10
+    newest, related = ("-said_at", "-id"), ("product__workspace",)
 
-    def collect(self, stakeholder, *, limit):
-        qs = Feedback.objects.filter(stakeholder=stakeholder)
-        count = qs.count()
-        rows = qs.select_related("product__workspace").order_by("-said_at", "-id")[:limit] if limit and count else []
-        return count, [
-            person.Entry(
-                "feedback", f.said_at, f"#{f.pk} {f.text[:160]}",
-                reverse("feedback:detail", kwargs={"ws": f.product.workspace.slug, "product": f.product.slug, "pk": f.pk}),
-                f.get_disposition_display() + (" (merged)" if f.merged_into_id else ""),
-                f.get_channel_display(), f.product.name,
-            )
-            for f in rows
-        ]
+    def rows(self, stakeholder):
+        return Feedback.objects.filter(stakeholder=stakeholder)
+
+    def entry(self, f):
+        return person.Entry(
+            "feedback", f.said_at, f"#{f.pk} {f.text[:160]}",
+            reverse("feedback:detail", kwargs={"ws": f.product.workspace.slug, "product": f.product.slug, "pk": f.pk}),
+            f.get_disposition_display() + (" (merged)" if f.merged_into_id else ""), f.get_channel_display(), f.product.name,
+        )

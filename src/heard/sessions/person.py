@@ -13,32 +13,26 @@ def _url(session):
 
 
 @person.register
-class SessionsAttended(person.Part):
+class SessionsAttended(person.QueryPart):
     kind, label, order = "sessions", "Sessions", 20
+    newest, related = ("-session__starts_at", "-pk"), ("session__product__workspace",)
 
-    def collect(self, stakeholder, *, limit):
-        qs = Participant.objects.filter(stakeholder=stakeholder)
-        count = qs.count()
-        rows = qs.select_related("session__product__workspace").order_by("-session__starts_at", "-pk")[:limit] if limit and count else []
-        entries = []
-        for p in rows:
-            status = p.get_right_display() + (f" · {p.get_attendance_display().lower()}" if p.attendance else "")
-            entries.append(person.Entry("sessions", p.session.starts_at, p.session.title, _url(p.session), status, p.session.get_channel_display(), p.session.product.name))
-        return count, entries
+    def rows(self, stakeholder):
+        return Participant.objects.filter(stakeholder=stakeholder)
+
+    def entry(self, p):
+        status = p.get_right_display() + (f" · {p.get_attendance_display().lower()}" if p.attendance else "")
+        return person.Entry("sessions", p.session.starts_at, p.session.title, _url(p.session), status, p.session.get_channel_display(), p.session.product.name)
 
 
 @person.register
-class SessionComments(person.Part):
+class SessionComments(person.QueryPart):
     kind, label, order = "comments", "Comments", 40
+    newest, related = ("-created_at", "-pk"), ("session__product__workspace", "pre_read")
 
-    def collect(self, stakeholder, *, limit):
-        qs = Comment.objects.filter(author_stakeholder=stakeholder)
-        count = qs.count()
-        rows = qs.select_related("session__product__workspace", "pre_read").order_by("-created_at", "-pk")[:limit] if limit and count else []
-        return count, [
-            person.Entry(
-                "comments", c.created_at, c.body[:160], _url(c.session), "On a pre-read" if c.pre_read_id else "On a session",
-                f"{c.session.title}{' · ' + c.pre_read.title if c.pre_read_id else ''}", c.session.product.name,
-            )
-            for c in rows
-        ]
+    def rows(self, stakeholder):
+        return Comment.objects.filter(author_stakeholder=stakeholder)
+
+    def entry(self, c):
+        where = f"{c.session.title}{' · ' + c.pre_read.title if c.pre_read_id else ''}"
+        return person.Entry("comments", c.created_at, c.body[:160], _url(c.session), "On a pre-read" if c.pre_read_id else "On a session", where, c.session.product.name)

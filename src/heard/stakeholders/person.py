@@ -59,6 +59,28 @@ class Part:
         raise NotImplementedError
 
 
+class QueryPart(Part):
+    """A part read from one queryset: give ``rows(stakeholder)`` (filtered by the
+    stakeholder, so an index serves it), ``newest`` (the ordering, newest first),
+    ``related`` (for select_related) and ``entry(row)``."""
+
+    newest: tuple[str, ...] = ("-pk",)
+    related: tuple[str, ...] = ()
+
+    def rows(self, stakeholder: Stakeholder):
+        raise NotImplementedError
+
+    def entry(self, row) -> Entry:
+        raise NotImplementedError
+
+    def collect(self, stakeholder, *, limit):
+        qs = self.rows(stakeholder)
+        count = qs.count()
+        if not (limit and count):
+            return count, []
+        return count, [self.entry(row) for row in qs.select_related(*self.related).order_by(*self.newest)[:limit]]
+
+
 _parts: dict[str, Part] = {}
 _discovered = False
 

@@ -8,18 +8,13 @@ from .models import Ticket
 
 
 @person.register
-class TicketsRaised(person.Part):
+class TicketsRaised(person.QueryPart):
     kind, label, order = "tickets", "Support tickets", 60
+    newest, related = ("-created_at", "-id"), ("product__workspace",)
 
-    def collect(self, stakeholder, *, limit):
-        qs = Ticket.objects.filter(requester=stakeholder)
-        count = qs.count()
-        rows = qs.select_related("product__workspace").order_by("-created_at", "-id")[:limit] if limit and count else []
-        return count, [
-            person.Entry(
-                "tickets", t.created_at, str(t),
-                reverse("support:detail", kwargs={"ws": t.product.workspace.slug, "product": t.product.slug, "pk": t.pk}),
-                t.status or "—", t.get_source_display(), t.product.name,
-            )
-            for t in rows
-        ]
+    def rows(self, stakeholder):
+        return Ticket.objects.filter(requester=stakeholder)
+
+    def entry(self, t):
+        url = reverse("support:detail", kwargs={"ws": t.product.workspace.slug, "product": t.product.slug, "pk": t.pk})
+        return person.Entry("tickets", t.created_at, str(t), url, t.status or "—", t.get_source_display(), t.product.name)
