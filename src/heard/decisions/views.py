@@ -212,7 +212,8 @@ def weigh_in(request, ws, product, pk, part_pk):
     except HeardError as exc:
         if exc.code in ("forbidden", "not_found"):
             raise
-        return _detail(request, workspace, product_obj, decision, status=400, weigh_in_error={"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")})
+        return _detail(request, workspace, product_obj, decision, status=400, weigh_in_error={"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")},
+                       page_errors=[{"message": exc.message, "href": f"#advice-{participant.pk}"}])
     messages.success(request, f"Recorded the advice of {participant.person_name}.")
     return redirect(_detail_url(ws, product, pk))
 
