@@ -5,10 +5,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import actions, inbox, permissions, queries
+from . import actions, inbox, permissions, picker, queries
 from .errors import HeardError
 from .forms import MemberForm, TokenForm, submit
-from .htmx import render_page
+from .htmx import is_htmx, render_page
 from .roles import ROLE_CHOICES
 
 
@@ -49,6 +49,31 @@ def product_home(request, ws, product):
     workspace = queries.get_workspace(request.user, ws)
     product = queries.get_product(request.user, workspace, product)
     return render(request, "core/product.html", {"workspace": workspace, "product": product, "inbox": inbox.product_inbox(request.user, product)})
+
+
+@login_required
+@require_GET
+def pick(request, ws, product):
+    """The picker's one query endpoint: choices of ``kind`` matching ``q`` (or the field named
+    by ``name``). For HTMX the listbox of a picker partial; otherwise a page to look numbers
+    up, which is what a browser without JavaScript gets."""
+    workspace = queries.get_workspace(request.user, ws)
+    product = queries.get_product(request.user, workspace, product)
+    kind = request.GET.get("kind", "").strip()
+    name = request.GET.get("name", "").strip()
+    q = request.GET.get("q", request.GET.get(name, "") if name else "")
+    context = {"workspace": workspace, "product": product, "kind": kind, "q": q, "kinds": picker.kinds(),
+               "picker_id": request.GET.get("id", "picker")}
+    try:
+        context["choices"] = picker.search(request.user, product, kind, q)
+    except HeardError as exc:
+        if exc.field != "kind":
+            raise
+        context.update(choices=[], error=exc.message)
+    status = 400 if context.get("error") else 200
+    if is_htmx(request):
+        return render(request, "core/_picker_results.html", context, status=status)
+    return render(request, "core/pick.html", context, status=status)
 
 
 @login_required
