@@ -51,20 +51,17 @@ class AwaitingAdvice(inbox.Source):
     order = 11
 
     def collect(self, actor, product, *, limit):
+        # Required advisers still to weigh in on open decisions are few: one query for all.
         waiting = DecisionParticipant.objects.filter(
             decision__product=product, decision__status__in=OPEN_STATUSES,
             right=DecisionRight.ADVISES, required=True, weighed_in_at__isnull=True,
-        )
-        count = waiting.values("decision_id").distinct().count()
-        if not count:
-            return inbox.Found(0, [])
-        newest = list(waiting.order_by("-decision__created_at", "-decision_id").values_list("decision_id", flat=True).distinct()[:limit])
-        decisions = {d.pk: d for d in Decision.objects.filter(pk__in=newest).select_related("product__workspace")}
-        names: dict[int, list[str]] = {pk: [] for pk in newest}
-        for p in waiting.filter(decision_id__in=newest).select_related("user", "stakeholder"):
-            names[p.decision_id].append(p.person_name)
+        ).select_related("decision__product__workspace", "user", "stakeholder")
+        by_decision: dict[int, tuple[Decision, list[str]]] = {}
+        for p in waiting:
+            by_decision.setdefault(p.decision_id, (p.decision, []))[1].append(p.person_name)
         lines = [
-            inbox.Line(decisions[pk].question, _url(decisions[pk]), decisions[pk].created_at, f"Waiting for advice from {', '.join(sorted(names[pk]))}.")
-            for pk in newest
+            inbox.Line(d.question, _url(d), d.created_at, f"Waiting for advice from {', '.join(sorted(names))}.")
+            for d, names in by_decision.values()
         ]
-        return inbox.Found(count, lines)
+        lines.sort(key=lambda ln: ln.at, reverse=True)
+        return inbox.Found(len(lines), lines[:limit])

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from heard.core import inbox
+from heard.stakeholders.models import StakeholderKind
 
 from .actions import engagement_for
-from .models import Participant, PreRead, Session
-from .queries import session_flags
+from .models import AgendaItem, DecisionRight, Participant, PreRead, Session
 
-# The flags worth a person's attention before a session; the rest show on its page.
-INBOX_FLAGS = ("late_pre_read", "no_decider", "no_customer", "agenda_item_without_outcome")
-# Upcoming sessions looked at, soonest first: a product rarely plans more.
-HORIZON = 200
 # "Due soon": a pre-read whose deadline (start minus lead time) falls within this many days.
 DUE_SOON_DAYS = 3
 
@@ -25,6 +21,38 @@ DUE_SOON_DAYS = 3
 def _url(session: Session) -> str:
     product = session.product
     return reverse("sessions:detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": session.pk})
+
+
+# The flags worth a person's attention before a session (the rest show on its page), as
+# the message each gets here; computed in the database so the home instantiates no more than
+# the sessions it shows. tests/core/test_inbox.py checks them against session_flags.
+INBOX_FLAG_TEXT = {
+    "no_decider": "No participant decides.",
+    "no_customer": "No customer takes part.",
+    "agenda_item_without_outcome": "An agenda item serves no objective or decision.",
+    "late_pre_read": "A pre-read is late.",
+}
+
+
+def flagged_sessions(product, now=None):
+    """The product's sessions not yet ended, annotated with one boolean per inbox flag
+    (``no_decider``, ``no_customer``, ``agenda_item_without_outcome``, ``late_pre_read``),
+    only those with at least one."""
+    now = now or timezone.now()
+    lead = timedelta(days=engagement_for(product).pre_read_lead_days)
+    here = OuterRef("pk")
+    return (
+        Session.objects.filter(product=product, ends_at__gte=now)
+        .annotate(
+            no_decider=~Exists(Participant.objects.filter(session=here, right=DecisionRight.DECIDES)),
+            no_customer=~Exists(Participant.objects.filter(session=here, stakeholder__isnull=False).exclude(stakeholder__kind=StakeholderKind.INTERNAL_PROXY)),
+            agenda_item_without_outcome=Exists(AgendaItem.objects.filter(session=here, objective__isnull=True, decision__isnull=True)),
+            late_pre_read=Exists(PreRead.objects.filter(session=here).filter(
+                Q(shared_at__gt=F("session__starts_at") - lead) | Q(shared_at__isnull=True, session__starts_at__lt=now + lead)
+            )),
+        )
+        .filter(Q(no_decider=True) | Q(no_customer=True) | Q(agenda_item_without_outcome=True) | Q(late_pre_read=True))
+    )
 
 
 @inbox.register
@@ -35,20 +63,13 @@ class FlaggedSessions(inbox.Source):
     order = 40
 
     def collect(self, actor, product, *, limit):
-        engagement = engagement_for(product)
-        upcoming = (
-            Session.objects.filter(product=product, ends_at__gte=timezone.now())
-            .select_related("product__workspace")
-            .prefetch_related("objectives", "agenda_items", "pre_reads", Prefetch("participants", queryset=Participant.objects.select_related("stakeholder")))
-            .order_by("starts_at", "pk")[:HORIZON]
-        )
-        flagged = []
-        for session in upcoming:
-            flags = [f for f in session_flags(session, engagement, caps=False) if f.code in INBOX_FLAGS]
-            if flags:
-                flagged.append(inbox.Line(session.title, _url(session), session.starts_at, " ".join(f.message for f in flags)))
-        flagged.sort(key=lambda ln: ln.at, reverse=True)
-        return inbox.Found(len(flagged), flagged[:limit], reverse("sessions:list", kwargs={"ws": product.workspace.slug, "product": product.slug}))
+        qs = flagged_sessions(product)
+        count = qs.count()
+        lines = []
+        for session in qs.select_related("product__workspace").order_by("-starts_at", "-pk")[:limit] if count and limit else ():
+            text = " ".join(message for code, message in INBOX_FLAG_TEXT.items() if getattr(session, code))
+            lines.append(inbox.Line(session.title, _url(session), session.starts_at, text))
+        return inbox.Found(count, lines, reverse("sessions:list", kwargs={"ws": product.workspace.slug, "product": product.slug}))
 
 
 @inbox.register

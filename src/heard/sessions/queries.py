@@ -139,10 +139,9 @@ def pre_read_is_late(pre_read: PreRead, session: Session, lead_days: int, now: d
     return (now or timezone.now()) > deadline
 
 
-def session_flags(session: Session, engagement: EngagementModel | None = None, *, caps: bool = True) -> list[Flag]:
+def session_flags(session: Session, engagement: EngagementModel | None = None) -> list[Flag]:
     """What is wrong with a session's plan: agenda items without an outcome, late pre-reads,
-    no one who decides, no customer, and stakeholders invited beyond the quarterly cap
-    (``caps=False`` skips that check, which costs a query per stakeholder)."""
+    no one who decides, no customer, and stakeholders invited beyond the quarterly cap."""
     engagement = engagement or engagement_for(session.product)
     flags: list[Flag] = []
     participants = list(session.participants.all())
@@ -159,7 +158,7 @@ def session_flags(session: Session, engagement: EngagementModel | None = None, *
         flags.append(Flag("no_decider", "No participant decides: name who decides what this session informs."))
     if not any(p.is_customer for p in participants):
         flags.append(Flag("no_customer", "No customer takes part: only team members or internal proxies."))
-    for p in participants if caps else ():
+    for p in participants:
         if p.stakeholder_id:
             count = invitations_this_quarter(p.stakeholder, session.product, session.starts_at)
             if count > engagement.invitations_per_quarter:
