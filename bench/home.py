@@ -53,18 +53,14 @@ def setup(database_url: str | None, workdir: str) -> None:
 
 
 def _ticket_model():
-    try:  # support tickets may live in their own app
-        from heard.tickets.models import Ticket
-    except ImportError:
-        from heard.support.models import Ticket
+    from heard.tickets.models import Ticket
+
     return Ticket
 
 
 def _theme_model():
-    try:
-        from heard.themes.models import Theme
-    except ImportError:
-        from heard.support.models import Theme
+    from heard.themes.models import Theme
+
     return Theme
 
 

@@ -19,7 +19,7 @@ from heard.decisions import actions as decision_actions
 from heard.feedback import actions as feedback_actions
 from heard.sessions import actions as session_actions
 from heard.stakeholders import actions as stakeholder_actions
-from heard.support.models import Theme
+from heard.themes.models import Theme
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from heard.backlog import actions as backlog_actions
 from heard.core import actions as core_actions
 from heard.decisions import actions as decision_actions
 from heard.feedback import actions as feedback_actions
-from heard.support.models import Theme, Ticket
+from heard.themes.models import Theme
+from heard.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}

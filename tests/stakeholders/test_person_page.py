@@ -17,7 +17,8 @@ from heard.feedback import actions as feedback_actions
 from heard.sessions import actions as session_actions
 from heard.stakeholders import actions as stakeholder_actions
 from heard.stakeholders import person
-from heard.support.models import Theme, ThemeLink, Ticket
+from heard.themes.models import Theme, ThemeLink
+from heard.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
