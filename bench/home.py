@@ -33,9 +33,11 @@ from _util import peak_rss_mb, print_json, use_src  # noqa: E402
 use_src()
 
 
-def setup(database_url: str | None, workdir: str) -> None:
+def setup(database_url: str | None, workdir: str, keep: str = "") -> bool:
+    """Point Django at a fresh database; True when ``keep`` names an already built one."""
     os.environ["HEARD_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heard.settings")
+    reuse = bool(keep) and os.path.exists(keep)
     if database_url:
         os.environ["DATABASE_URL"] = database_url
         from import_tickets import _fresh_postgres
@@ -43,13 +45,14 @@ def setup(database_url: str | None, workdir: str) -> None:
         _fresh_postgres(database_url)
     else:
         os.environ.pop("DATABASE_URL", None)
-        os.environ["HEARD_DB_PATH"] = os.path.join(workdir, "home.sqlite3")
+        os.environ["HEARD_DB_PATH"] = keep or os.path.join(workdir, "home.sqlite3")
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return reuse
 
 
 def _ticket_model():
@@ -204,6 +207,14 @@ def _themes(product, rng, now) -> None:
     Theme.objects.bulk_create(themes)
 
 
+def existing() -> dict:
+    from heard.core.models import Product, User, Workspace
+
+    ws = Workspace.objects.get(slug="bench")
+    return {"workspace": ws, "user": User.objects.get(email="po@bench.example"), "products": list(Product.objects.filter(workspace=ws).order_by("pk")),
+            "feedback_seconds": None, "tickets_seconds": None}
+
+
 def measure(client, url: str, n: int) -> list[float]:
     for _ in range(3):  # warm caches and the connection
         assert client.get(url).status_code == 200
@@ -227,17 +238,18 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000, help="Support tickets in the first product (default 1 000 000).")
     parser.add_argument("--stakeholders", type=int, default=2000, help="Stakeholders in the workspace (default 2 000).")
     parser.add_argument("--requests", type=int, default=200, help="Timed requests per page (default 200).")
+    parser.add_argument("--keep", default="", help="SQLite file to build the data in and keep; if it exists, measure it again without building.")
     parser.add_argument("--database-url", default="", help="A PostgreSQL URL to build the data in (the database is dropped and created); default a temporary SQLite file.")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as workdir:
-        setup(args.database_url or None, workdir)
+        reused = setup(args.database_url or None, workdir, args.keep)
         from django.db import connection
         from django.test import Client
 
         from heard.core import inbox
 
-        data = build(args, random.Random(3))
+        data = existing() if reused else build(args, random.Random(3))
         client = Client()
         client.force_login(data["user"])
         product, workspace = data["products"][0], data["workspace"]
