@@ -204,7 +204,7 @@ def workspace_inbox(actor, workspace: Workspace, *, limit: int = DEFAULT_LIMIT, 
     """The workspace home: each product source summed over ``products`` (default: all of the
     workspace's products), with the newest lines across them; workspace sources once."""
     permissions.require(actor, workspace, "workspace.view")
-    products = list(workspace.products.all() if products is None else products)
+    products = list(workspace.products.filter(archived_at__isnull=True) if products is None else products)
     sections = []
     for source in sources():
         if source.scope == WORKSPACE:
