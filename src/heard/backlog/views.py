@@ -12,7 +12,7 @@ from heard.core.pagination import paginate
 from heard.core.queries import get_product, get_workspace
 
 from . import actions, queries
-from .forms import BacklogItemForm, CriterionForm, ImportForm
+from .forms import BacklogItemForm, CriterionForm, FeedbackLinkForm, ImportForm
 from .importers import EXPORT_COLUMNS, export_csv, import_backlog, items_for_export
 from .models import BacklogStatus
 
@@ -71,6 +71,8 @@ def item_move(request, ws, product, pk):
         return render(request, "backlog/_card.html", {"workspace": workspace, "product": product, "item": item,
                                                      "statuses": BacklogStatus.choices, "can_edit": True})
     messages.success(request, f"Moved “{item.title}” to {item.get_status_display()}.")
+    if request.POST.get("next") == "detail":
+        return redirect("backlog:detail", ws=ws, product=product.slug, pk=item.pk)
     return redirect(f"{reverse('backlog:list', kwargs={'ws': ws, 'product': product.slug})}#item-{item.pk}")
 
 
@@ -91,20 +93,70 @@ def item_edit(request, ws, product, pk=None):
     return render(request, "backlog/form.html", {"workspace": workspace, "product": product, "form": form, "item": item}, status=400 if form.errors else 200)
 
 
-def _detail(request, workspace, product, item, criterion_form=None, status=200):
+def _detail(request, workspace, product, item, criterion_form=None, link_form=None, status=200):
     return render(request, "backlog/detail.html", {
         "workspace": workspace, "product": product, "item": item,
         "criteria": item.criteria.prefetch_related("co_writers").all(),
         "conversations": queries.conversations(request.user, item),
+        "theme_links": queries.linked_themes(item),
         "criterion_form": criterion_form or CriterionForm(workspace=workspace),
-        "can_edit": permissions.can(request.user, workspace, "backlog.edit"),
+        "link_form": link_form or FeedbackLinkForm(item=item),
+        "can_edit": permissions.can(request.user, workspace, "backlog.edit"), "statuses": BacklogStatus.choices,
+        "can_link": permissions.can(request.user, workspace, "feedback.record"),
     }, status=status)
+
+
+INLINE_FIELDS = {"title": False, "description": True, "increment": False}  # field -> shown on several lines
+
+
+@login_required
+@require_POST
+def item_inline(request, ws, product, pk):
+    """Save one field edited in place on the item's page; answers the new value (or the
+    message for the field, 400). The full edit page is the way without JavaScript."""
+    from heard.core.errors import HeardError
+
+    workspace, product = _scope(request, ws, product, "backlog.edit")
+    item = queries.get_item(request.user, product, pk)
+    field = request.POST.get("field", "")
+    try:
+        if field not in INLINE_FIELDS:
+            raise HeardError("invalid", f"“{field}” cannot be edited in place; use the edit page.", "field")
+        actions.update_item(actor=request.user, item=item, data={field: request.POST.get("value", "")})
+    except HeardError as exc:
+        message = (getattr(exc, "errors", None) or {}).get(field) or exc.message
+        return HttpResponse(message, status=exc.status, content_type="text/plain; charset=utf-8")
+    item.refresh_from_db()
+    return render(request, "core/_inline_value.html", {"value": getattr(item, field), "multiline": INLINE_FIELDS[field],
+                                                       "empty": "not planned" if field == "increment" else "—"})
 
 
 @login_required
 def item_detail(request, ws, product, pk):
     workspace, product = _scope(request, ws, product)
     return _detail(request, workspace, product, queries.get_item(request.user, product, pk))
+
+
+@login_required
+@require_POST
+def feedback_link_add(request, ws, product, pk):
+    """Link a feedback item (chosen with the picker, or by number) to this item or a criterion."""
+    from heard.feedback import actions as feedback_actions
+    from heard.feedback.queries import feedback_by_ref
+
+    workspace, product = _scope(request, ws, product, "feedback.record")
+    item = queries.get_item(request.user, product, pk)
+    form = FeedbackLinkForm(request.POST, item=item)
+
+    def link():
+        feedback = feedback_by_ref(request.user, product, form.cleaned_data["feedback"])
+        target = {"criterion": form.cleaned_data["criterion"]} if form.cleaned_data["criterion"] else {"backlog_item": item}
+        return feedback_actions.link_feedback(actor=request.user, feedback=feedback, weight=form.cleaned_data["weight"], **target)
+
+    if submit(form, link):
+        messages.success(request, "Feedback linked.")
+        return redirect("backlog:detail", ws=ws, product=product.slug, pk=pk)
+    return _detail(request, workspace, product, item, link_form=form, status=400)
 
 
 @login_required

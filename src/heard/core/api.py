@@ -6,13 +6,14 @@ import json
 import logging
 import types
 import typing
+from datetime import datetime
 
 from annotated_types import Ge, Le
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
@@ -309,3 +310,25 @@ class HeardAPI(NinjaAPI):
                 for status, description in statuses.items():
                     responses.setdefault(status, {"description": description, **ref})
         return schema
+
+
+class ProductOut(Schema):
+    """Base of the answers about something that belongs to a product: ``product`` is its slug."""
+
+    product: str
+
+    @staticmethod
+    def resolve_product(obj):
+        return obj.product.slug
+
+
+class JobOut(ProductOut):
+    """Base of the answers about background work (core.models.BackgroundJob): poll it until
+    ``status`` is done or failed."""
+
+    id: int
+    status: str = Field(..., description="queued, running, done or failed.")
+    error: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

@@ -106,6 +106,7 @@ def _detail(request, workspace, product, decision, status=200, **forms):
         p.can_weigh_in = decision.is_open and (can_edit or p.user_id == user.pk)
     return render(request, "decisions/detail.html", {
         "workspace": workspace, "product": product, "decision": decision, **report,
+        "theme_links": queries.linked_themes(decision),
         "can_edit": can_edit and decision.is_open,
         "can_decide": decision.is_open and (final_authority or (decision.status == DecisionStatus.OPEN and permissions.can(user, workspace, "decisions.decide"))),
         "can_escalate": can_edit and decision.status == DecisionStatus.OPEN,
