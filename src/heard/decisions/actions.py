@@ -19,7 +19,7 @@ from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product, Workspace
 from heard.core.queries import member_by_ref
-from heard.core.validation import check_choice, check_required, collect
+from heard.core.validation import check_choice, check_required, collect, unknown_fields
 from heard.participation import actions as participation
 from heard.participation import subjects
 from heard.participation.queries import waiting_advisers
@@ -102,11 +102,8 @@ def _snapshot(decision: Decision) -> dict:
 
 def clean_decision(product: Product, data: dict, *, instance: Decision | None = None) -> dict:
     """Check the given decision fields (see DECISION_FIELDS); raise HeardValidationErrors."""
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, DECISION_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(DECISION_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "question" in data or instance is None:
         collect(errors, cleaned, "question", lambda: check_required(data.get("question"), "question", "Question", 300))
     if "context" in data:
@@ -201,11 +198,8 @@ def supersede(*, actor, decision: Decision, data: dict) -> Decision:
 # ---------------------------------------------------------------- options
 
 def _clean_option(data: dict, partial: bool) -> dict:
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, OPTION_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(OPTION_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "title" in data or not partial:
         collect(errors, cleaned, "title", lambda: check_required(data.get("title"), "title", "Title", 200))
     for field in ("value", "cost", "risk", "notes"):
@@ -418,11 +412,8 @@ def escalate(*, actor, decision: Decision, forum: Any, reason: str) -> Decision:
 # ---------------------------------------------------------------- escalation forums
 
 def _clean_forum(workspace: Workspace, data: dict, instance: EscalationForum | None = None) -> dict:
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, FORUM_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(FORUM_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "name" in data or instance is None:
         def _name():
             name = check_required(data.get("name"), "name", "Name", 200)

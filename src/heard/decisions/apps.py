@@ -1,13 +1,7 @@
-from django.apps import AppConfig
+from heard.participation import apps as participation
 
 
-class DecisionsConfig(AppConfig):
+class DecisionsConfig(participation.TakesPartConfig):
     name = "heard.decisions"
     label = "decisions"
     verbose_name = "Decision records"
-
-    def ready(self):
-        from . import actions, views
-
-        actions.register_participation()
-        views.register_participation_pages()

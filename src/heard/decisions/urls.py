@@ -20,6 +20,5 @@ urlpatterns = [
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/escalate/", views.escalate, name="escalate"),
     path("<int:pk>/supersede/", views.supersede, name="supersede"),
-    path("<int:pk>/<str:kind>/<int:part_pk>/remove/", views.remove_part, name="remove"),
     *participation_urls.patterns("decision"),
 ]

@@ -10,12 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from heard.core import permissions
-from heard.core.errors import HeardError
 from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
 from heard.core.queries import get_product, get_workspace
-from heard.participation import queries as participation_queries
 from heard.participation import subjects
 from heard.participation import views as participation_views
 
@@ -134,6 +132,10 @@ def register_participation_pages() -> None:
     participation_views.register_pages("decision", participation_views.Pages(
         load=_load, render=_detail, namespace="decisions",
         comment_form=lambda data, workspace, decision: CommentForm(data, workspace=workspace),
+        parts={
+            "options": (queries.get_option, actions.remove_option, "option"),
+            "evidence": (queries.get_evidence, actions.remove_evidence, "evidence"),
+        },
         wording={
             "heading": "Participants and decision rights", "caption": "Who decides, advises, contributes or is informed, and their advice",
             "right": "Right", "nobody": "No one has a decision right yet.", "add": "Add a person", "add_button": "Add person", "comments": "Comments",
@@ -199,26 +201,6 @@ def supersede(request, ws, product, pk):
     decision = queries.get_decision(request.user, product_obj, pk)
     url = reverse("decisions:create", kwargs={"ws": ws, "product": product})
     return redirect(f"{url}?supersedes={decision.pk}")
-
-
-@login_required
-@require_POST
-def remove_part(request, ws, product, pk, kind, part_pk):
-    """Remove an option, an evidence link or a participant."""
-    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
-    decision = queries.get_decision(request.user, product_obj, pk)
-    parts = {
-        "options": (queries.get_option, actions.remove_option, "option"),
-        "evidence": (queries.get_evidence, actions.remove_evidence, "evidence"),
-        "participants": (participation_queries.get_participant, actions.remove_participant, "participant"),
-    }
-    if kind not in parts:
-        raise HeardError("not_found", "Page not found.")
-    getter, remover, keyword = parts[kind]
-    part = getter(request.user, decision, part_pk)
-    remover(actor=request.user, **{keyword: part})
-    messages.success(request, f"Removed “{part}”.")
-    return redirect(_detail_url(ws, product, pk))
 
 
 @login_required

@@ -14,8 +14,9 @@ from .subjects import kind_named
 
 def patterns(kind: str) -> list:
     subject_kind = kind_named(kind)
-    given = {"kind": kind}
+    given = {"subject_kind": kind}
     urls = [
+        path("<int:pk>/<str:kind>/<int:part_pk>/remove/", views.remove_part, given, name="remove"),
         path("<int:pk>/participants/", views.participant_add, given, name="participant_add"),
         path("<int:pk>/comments/", views.comment_add, given, name="comment_add"),
     ]

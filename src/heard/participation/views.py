@@ -44,6 +44,8 @@ class Pages:
     about: Callable | None = None
     # Whether comment times are shown in the reader's zone (with a note saying so).
     reader_time: bool = False
+    # Other parts of the thing its page removes: {url word: (get(actor, subject, pk), remove, keyword)}.
+    parts: dict = field(default_factory=dict)
 
 
 PAGES: dict[str, Pages] = {}
@@ -109,8 +111,8 @@ def sub_form_post(request, pages: Pages, ws, product, pk, capability, form_name,
 
 @login_required
 @require_POST
-def participant_add(request, ws, product, pk, kind):
-    subject_kind, pages = kind_named(kind), PAGES[kind]
+def participant_add(request, ws, product, pk, subject_kind):
+    subject_kind, pages = kind_named(subject_kind), PAGES[subject_kind]
     return sub_form_post(
         request, pages, ws, product, pk, subject_kind.edit_capability, "participant_form",
         lambda w, p, s: participant_form(subject_kind, w, request.POST),
@@ -121,8 +123,8 @@ def participant_add(request, ws, product, pk, kind):
 
 @login_required
 @require_POST
-def comment_add(request, ws, product, pk, kind):
-    pages = PAGES[kind]
+def comment_add(request, ws, product, pk, subject_kind):
+    pages = PAGES[subject_kind]
     return sub_form_post(
         request, pages, ws, product, pk, "feedback.record", "comment_form",
         lambda w, p, s: pages.comment_form(request.POST, w, s),
@@ -133,9 +135,9 @@ def comment_add(request, ws, product, pk, kind):
 
 @login_required
 @require_POST
-def attendance(request, ws, product, pk, kind):
+def attendance(request, ws, product, pk, subject_kind):
     """The roll call after the meeting: one select per participant, ``attendance_<id>``."""
-    subject_kind, pages = kind_named(kind), PAGES[kind]
+    subject_kind, pages = kind_named(subject_kind), PAGES[subject_kind]
     workspace, product_obj, subject = pages.load(request, ws, product, pk, subject_kind.edit_capability)
     roll = {name.removeprefix("attendance_"): value for name, value in request.POST.items() if name.startswith("attendance_")}
     try:
@@ -151,8 +153,8 @@ def attendance(request, ws, product, pk, kind):
 
 @login_required
 @require_POST
-def weigh_in(request, ws, product, pk, part_pk, kind):
-    pages = PAGES[kind]
+def weigh_in(request, ws, product, pk, part_pk, subject_kind):
+    pages = PAGES[subject_kind]
     workspace, product_obj, subject = pages.load(request, ws, product, pk, "workspace.view")
     participant = queries.get_participant(request.user, subject, part_pk)
     try:
@@ -163,4 +165,21 @@ def weigh_in(request, ws, product, pk, part_pk, kind):
         error = {"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")}
         return pages.render(request, workspace, product_obj, subject, status=400, weigh_in_error=error)
     messages.success(request, f"Recorded the advice of {participant.person_name}.")
+    return redirect(detail_url(pages, ws, product, pk))
+
+
+@login_required
+@require_POST
+def remove_part(request, ws, product, pk, kind, part_pk, subject_kind):
+    """Remove a participant, or another part the kind's page lists (``Pages.parts``), by the
+    word in the URL: ``<pk>/<kind>/<part_pk>/remove/``."""
+    subject_kind, pages = kind_named(subject_kind), PAGES[subject_kind]
+    parts = {"participants": (queries.get_participant, actions.remove_participant, "participant"), **pages.parts}
+    if kind not in parts:
+        raise HeardError("not_found", "Page not found.")
+    workspace, product_obj, subject = pages.load(request, ws, product, pk, subject_kind.edit_capability)
+    getter, remover, keyword = parts[kind]
+    part = getter(request.user, subject, part_pk)
+    remover(actor=request.user, **{keyword: part})
+    messages.success(request, f"Removed “{part}”.")
     return redirect(detail_url(pages, ws, product, pk))

@@ -25,7 +25,13 @@ from django.utils import timezone
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product, Workspace
-from heard.core.validation import check_choice, check_required, check_time_zone, collect
+from heard.core.validation import (
+    check_choice,
+    check_required,
+    check_time_zone,
+    collect,
+    unknown_fields,
+)
 from heard.participation import actions as participation
 from heard.participation import subjects
 from heard.stakeholders.models import Stakeholder
@@ -129,11 +135,8 @@ def _clean_cadence(raw: Any) -> dict:
 def update_engagement_model(*, actor, product: Product, data: dict) -> EngagementModel:
     """Set the product's engagement model (only the keys given; see ENGAGEMENT_FIELDS)."""
     permissions.require(actor, product.workspace, "sessions.edit")
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, ENGAGEMENT_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(ENGAGEMENT_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "cadence" in data:
         collect(errors, cleaned, "cadence", lambda: _clean_cadence(data["cadence"]))
     if "pre_read_lead_days" in data:
@@ -175,11 +178,8 @@ def clean_session(product: Product, data: dict, *, instance: Session | None = No
     Only keys in ``data`` are checked (partial updates), but start, end and zone are always
     checked together, so changing only the zone re-reads nothing and moves nothing.
     """
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, SESSION_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(SESSION_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "title" in data or instance is None:
         collect(errors, cleaned, "title", lambda: check_required(data.get("title"), "title", "Title", 200))
     if "channel" in data or instance is None:

@@ -1,13 +1,7 @@
-from django.apps import AppConfig
+from heard.participation import apps as participation
 
 
-class SessionsConfig(AppConfig):
+class SessionsConfig(participation.TakesPartConfig):
     name = "heard.sessions"
     label = "heard_sessions"
     verbose_name = "Collaboration sessions"
-
-    def ready(self):
-        from . import actions, views
-
-        actions.register_participation()
-        views.register_participation_pages()

@@ -24,6 +24,5 @@ urlpatterns = [
     path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
     path("<int:pk>/pre-reads/", views.pre_read_add, name="pre_read_add"),
     path("<int:pk>/pre-reads/<int:part_pk>/share/", views.pre_read_share, name="pre_read_share"),
-    path("<int:pk>/<str:kind>/<int:part_pk>/remove/", views.remove_part, name="remove"),
     *participation_urls.patterns("session"),
 ]

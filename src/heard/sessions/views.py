@@ -16,7 +16,6 @@ from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.queries import get_product, get_workspace
 from heard.core.validation import time_zones
-from heard.participation import queries as participation_queries
 from heard.participation import subjects
 from heard.participation import views as participation_views
 
@@ -162,6 +161,11 @@ def register_participation_pages() -> None:
         load=_load, render=_detail, namespace="sessions", reader_time=True,
         comment_form=lambda data, workspace, session: CommentForm(data, session=session),
         about=lambda c: f"“{c.pre_read.title}”" if c.pre_read_id else "the session",
+        parts={
+            "objectives": (queries.get_objective, actions.remove_objective, "objective"),
+            "agenda": (queries.get_agenda_item, actions.remove_agenda_item, "item"),
+            "pre-reads": (queries.get_pre_read, actions.remove_pre_read, "pre_read"),
+        },
         wording={
             "heading": "Participants", "caption": "Participants, their decision rights and attendance", "right": "Decision right",
             "nobody": "No one invited yet.", "add": "Invite someone", "add_button": "Invite", "comments": "Written comments",
@@ -204,27 +208,6 @@ def pre_read_add(request, ws, product, pk):
         lambda form, s: actions.add_pre_read(actor=request.user, session=s, data=form.cleaned_data),
         lambda r: f"Pre-read “{r.title}” added.",
     )
-
-
-@login_required
-@require_POST
-def remove_part(request, ws, product, pk, kind, part_pk):
-    """Remove an objective, agenda item, participant or pre-read from the session."""
-    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
-    session = queries.get_session(request.user, product_obj, pk)
-    parts = {
-        "objectives": (queries.get_objective, actions.remove_objective, "objective"),
-        "agenda": (queries.get_agenda_item, actions.remove_agenda_item, "item"),
-        "participants": (participation_queries.get_participant, actions.remove_participant, "participant"),
-        "pre-reads": (queries.get_pre_read, actions.remove_pre_read, "pre_read"),
-    }
-    if kind not in parts:
-        raise HeardError("not_found", "Page not found.")
-    getter, remover, keyword = parts[kind]
-    part = getter(request.user, session, part_pk)
-    remover(actor=request.user, **{keyword: part})
-    messages.success(request, f"Removed “{part}”.")
-    return redirect(_detail_url(ws, product, pk))
 
 
 @login_required
