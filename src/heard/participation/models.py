@@ -24,12 +24,6 @@ class Right(models.TextChoices):
     INFORMED = "informed", "Informed"
 
 
-class Attendance(models.TextChoices):
-    NOT_RECORDED = "", "Not recorded"
-    ATTENDED = "attended", "Attended"
-    ABSENT = "absent", "Absent"
-
-
 def participant_constraints(subject: str, *, prefix: str = "") -> list:
     """A person is a stakeholder or a team member, never both, and takes part once."""
     return [
@@ -40,6 +34,12 @@ def participant_constraints(subject: str, *, prefix: str = "") -> list:
         models.UniqueConstraint(fields=[subject, "stakeholder"], condition=models.Q(stakeholder__isnull=False), name=f"stakeholder_once_per_{subject}"),
         models.UniqueConstraint(fields=[subject, "user"], condition=models.Q(user__isnull=False), name=f"user_once_per_{subject}"),
     ]
+
+
+class Attendance(models.TextChoices):
+    NOT_RECORDED = "", "Not recorded"
+    ATTENDED = "attended", "Attended"
+    ABSENT = "absent", "Absent"
 
 
 class Participant(models.Model):
