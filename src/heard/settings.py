@@ -88,12 +88,13 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             # {% partialdef %} in every template without {% load %}: pages and their HTMX partials.
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "heard.core.templatetags.heard_ui"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "heard.core.context.heard_context",
+                "heard.core.context.ui_context",
             ],
         },
     }

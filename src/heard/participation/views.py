@@ -145,8 +145,7 @@ def attendance(request, ws, product, pk, subject_kind):
     except HeardError as exc:
         if exc.code in ("forbidden", "not_found"):
             raise
-        messages.error(request, exc.message)
-        return pages.render(request, workspace, product_obj, subject, status=400)
+        return pages.render(request, workspace, product_obj, subject, status=400, page_errors=[{"message": exc.message, "href": f"#id_{exc.field}"}])
     messages.success(request, f"Attendance recorded ({changed} changed).")
     return redirect(detail_url(pages, ws, product, pk))
 
@@ -163,7 +162,8 @@ def weigh_in(request, ws, product, pk, part_pk, subject_kind):
         if exc.code in ("forbidden", "not_found"):
             raise
         error = {"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")}
-        return pages.render(request, workspace, product_obj, subject, status=400, weigh_in_error=error)
+        return pages.render(request, workspace, product_obj, subject, status=400, weigh_in_error=error,
+                            page_errors=[{"message": exc.message, "href": f"#advice-{participant.pk}"}])
     messages.success(request, f"Recorded the advice of {participant.person_name}.")
     return redirect(detail_url(pages, ws, product, pk))
 
