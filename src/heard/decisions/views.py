@@ -48,7 +48,7 @@ def decision_list(request, ws, product):
     page = paginate(queries.decisions(request.user, product_obj, status=status, q=q), request.GET.get("page"))
     return render_page(request, "decisions/list.html", {
         "workspace": workspace, "product": product_obj, "page": page, "status": status, "q": q,
-        "statuses": DecisionStatus.choices, "products": workspace.products.all(),
+        "statuses": DecisionStatus.choices, "products": workspace.products.active(),
         "can_edit": permissions.can(request.user, workspace, "decisions.edit"),
     }, partial="results")
 

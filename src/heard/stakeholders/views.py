@@ -207,17 +207,14 @@ def unheard(request, ws):
 
 @login_required
 def import_csv(request, ws):
-    from io import TextIOWrapper
-
-    from .importers import import_stakeholders
+    from .importers import import_upload
 
     workspace = get_workspace(request.user, ws, "stakeholders.import")
     form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else (None,)))
     report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():
-        handle = TextIOWrapper(form.cleaned_data["file"].file, encoding="utf-8-sig", newline="")
         try:
-            report = import_stakeholders(actor=request.user, workspace=workspace, handle=handle)
+            report = import_upload(actor=request.user, workspace=workspace, upload=form.cleaned_data["file"])
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text; save it as “CSV UTF-8” and try again.")
     return render(request, "stakeholders/import.html", {"workspace": workspace, "form": form, "report": report}, status=400 if (report and report.rejected) else 200)
