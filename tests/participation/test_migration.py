@@ -1,5 +1,5 @@
 """The participation change keeps what people saw: a database holding the demo at the
-migration state before the change (sessions 0001, decisions 0002), migrated forward, shows
+migration state before the change (sessions 0001, decisions 0003), migrated forward, shows
 the same session and decision pages and API answers.
 
 The demo is loaded with today's code and then moved back to the old state, so the old
@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
-BEFORE_PARTICIPATION = [("heard_sessions", "0001_initial"), ("decisions", "0002_decision_records")]
+BEFORE_PARTICIPATION = [("heard_sessions", "0001_initial"), ("decisions", "0003_evidence_ticket_in_tickets_app")]
 
 
 def migrate(targets=None):
@@ -87,12 +87,12 @@ def test_the_demo_migrated_forward_shows_the_same_pages_and_answers():
     from heard.feedback import demo as feedback_demo
     from heard.sessions import demo as sessions_demo
     from heard.sessions.models import Comment, Participant
-    from heard.support import demo as support_demo
+    from heard.tickets import demo as tickets_demo
 
     # The parts of the demo that sessions and decisions show (closure and the portal add none).
     workspace = demo._team()
     demo._stakeholder_map(workspace)
-    for section in (sessions_demo, backlog_demo, feedback_demo, support_demo, decisions_demo):
+    for section in (sessions_demo, backlog_demo, feedback_demo, tickets_demo, decisions_demo):
         section.load(workspace)
     open_one = Decision.objects.filter(product__workspace=workspace, open_for_comment=True).first()
     decision_actions.add_comment(actor=None, decision=open_one, stakeholder=workspace.stakeholders.first(), body="Plain words, please.")

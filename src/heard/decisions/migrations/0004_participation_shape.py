@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0002_decision_records'),
+        ('decisions', '0003_evidence_ticket_in_tickets_app'),
     ]
 
     operations = [
