@@ -20,6 +20,7 @@ VERBS = {
     "worker": "Run background tasks (imports, theme mining, e-mail).",
     "check": "Check the configuration and the database connection.",
     "import": "Import stakeholders, feedback, backlog items or support tickets from files (`heard import KIND FILE`).",
+    "inbox": "Show what needs a person now on a product (WS/PRODUCT) or a workspace (WS).",
     "sessions": "List a product's collaboration sessions and their flags.",
     "closure": "Draft and send closure notes for a product's cycle (`draft`, `send`).",
     "themes": "Mine support themes for a product now, or list them (`mine`, `list`).",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("w/<slug:ws>/start/", include("heard.firstrun.urls")),
     path("w/<slug:ws>/stakeholders/", include("heard.stakeholders.urls")),
     # Product-level pages: /w/<ws>/p/<product>/...
+    path("w/<slug:ws>/p/<slug:product>/", core_views.product_home, name="product_home"),
+    path("w/<slug:ws>/p/<slug:product>/pick/", core_views.pick, name="pick"),
     path("w/<slug:ws>/p/<slug:product>/feedback/", include("heard.feedback.urls")),
     path("w/<slug:ws>/p/<slug:product>/backlog/", include("heard.backlog.urls")),
     path("w/<slug:ws>/p/<slug:product>/sessions/", include("heard.sessions.urls")),

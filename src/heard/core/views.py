@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import actions, permissions, queries
+from . import actions, inbox, permissions, picker, queries
 from .errors import HeardError
 from .forms import MemberForm, ProductForm, TokenForm, submit
-from .htmx import render_page
+from .htmx import is_htmx, render_page
 from .roles import ROLE_CHOICES
 
 
@@ -51,12 +51,47 @@ def home(request):
 @login_required
 def workspace_home(request, ws):
     workspace = queries.get_workspace(request.user, ws)
+    products = queries.products(request.user, workspace)
     return render(
         request,
         "core/workspace.html",
-        {"workspace": workspace, "products": queries.products(request.user, workspace), "members": queries.members(request.user, workspace),
-         "setup_pending": queries.setup_pending(request.user, workspace)},
+        {"workspace": workspace, "products": products, "members": queries.members(request.user, workspace),
+         "setup_pending": queries.setup_pending(request.user, workspace),
+         "inbox": inbox.workspace_inbox(request.user, workspace, products=products)},
     )
+
+
+@login_required
+def product_home(request, ws, product):
+    """A product's home: its inbox of what needs a person now."""
+    workspace = queries.get_workspace(request.user, ws)
+    product = queries.get_product(request.user, workspace, product)
+    return render(request, "core/product.html", {"workspace": workspace, "product": product, "inbox": inbox.product_inbox(request.user, product)})
+
+
+@login_required
+@require_GET
+def pick(request, ws, product):
+    """The picker's one query endpoint: choices of ``kind`` matching ``q`` (or the field named
+    by ``name``). For HTMX the listbox of a picker partial; otherwise a page to look numbers
+    up, which is what a browser without JavaScript gets."""
+    workspace = queries.get_workspace(request.user, ws)
+    product = queries.get_product(request.user, workspace, product)
+    kind = request.GET.get("kind", "").strip()
+    name = request.GET.get("name", "").strip()
+    q = request.GET.get("q", request.GET.get(name, "") if name else "")
+    context = {"workspace": workspace, "product": product, "kind": kind, "q": q, "kinds": picker.kinds(),
+               "picker_id": request.GET.get("id", "picker")}
+    try:
+        context["choices"] = picker.search(request.user, product, kind, q)
+    except HeardError as exc:
+        if exc.field != "kind":
+            raise
+        context.update(choices=[], error=exc.message)
+    status = 400 if context.get("error") else 200
+    if is_htmx(request):
+        return render(request, "core/_picker_results.html", context, status=status)
+    return render(request, "core/pick.html", context, status=status)
 
 
 @login_required

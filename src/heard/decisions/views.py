@@ -107,6 +107,7 @@ def _detail(request, workspace, product, decision, status=200, **forms):
     return render(request, "decisions/detail.html", {
         "workspace": workspace, "product": product, "decision": decision, **report,
         **participation_views.section_context(request, "decision", workspace, product, decision, participants=report["participants"], can_edit=can_edit and decision.is_open),
+        "theme_links": queries.linked_themes(decision),
         "can_edit": can_edit and decision.is_open,
         "can_decide": decision.is_open and (final_authority or (decision.status == DecisionStatus.OPEN and permissions.can(user, workspace, "decisions.decide"))),
         "can_escalate": can_edit and decision.status == DecisionStatus.OPEN,
