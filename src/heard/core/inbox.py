@@ -86,8 +86,8 @@ class Source:
 
 class QuerySource(Source):
     """A source read from one queryset: give ``rows(product)`` (an indexed filter),
-    ``newest`` (its ordering, newest first), ``related`` (for select_related), ``line(row)``
-    and, if there is a list to work through them all, ``more(product)``."""
+    ``newest`` (its ordering, newest first), ``related`` (for select_related),
+    ``line(row, product)`` and, if there is a list to work through them all, ``more(product)``."""
 
     newest: tuple[str, ...] = ("-pk",)
     related: tuple[str, ...] = ()
@@ -95,7 +95,7 @@ class QuerySource(Source):
     def rows(self, product):
         raise NotImplementedError
 
-    def line(self, row) -> Line:
+    def line(self, row, product) -> Line:
         raise NotImplementedError
 
     def more(self, product) -> str:
@@ -104,7 +104,7 @@ class QuerySource(Source):
     def collect(self, actor, product, *, limit):
         qs = self.rows(product)
         count = qs.count()
-        lines = [self.line(row) for row in qs.select_related(*self.related).order_by(*self.newest)[:limit]] if (count and limit) else []
+        lines = [self.line(row, product) for row in qs.select_related(*self.related).order_by(*self.newest)[:limit]] if (count and limit) else []
         return Found(count, lines, self.more(product))
 
 

@@ -13,9 +13,8 @@ from heard.core import inbox
 from .models import OPEN_STATUSES, Decision, DecisionParticipant, DecisionRight, DecisionStatus
 
 
-def _url(decision: Decision) -> str:
-    product = decision.product
-    return reverse("decisions:detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": decision.pk})
+def _url(product, pk) -> str:
+    return reverse("decisions:detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": pk})
 
 
 @inbox.register
@@ -24,7 +23,7 @@ class OverdueDecisions(inbox.QuerySource):
     title = "Decisions past their due date"
     good = "Every open decision is still within its due date (or its forum's deadline)."
     order = 10
-    newest, related = ("-due_date", "-escalation_deadline", "-pk"), ("product__workspace", "forum")
+    newest, related = ("-due_date", "-escalation_deadline", "-pk"), ("forum",)
 
     def rows(self, product):
         today = timezone.localdate()
@@ -32,12 +31,12 @@ class OverdueDecisions(inbox.QuerySource):
             Q(status=DecisionStatus.OPEN, due_date__lt=today) | Q(status=DecisionStatus.ESCALATED, escalation_deadline__lt=today)
         )
 
-    def line(self, d):
+    def line(self, d, product):
         if d.status == DecisionStatus.ESCALATED:
             due, detail = d.escalation_deadline, f"Escalated to {d.forum.name if d.forum else 'a forum'}; its deadline was {d.escalation_deadline:%d %b %Y}."
         else:
             due, detail = d.due_date, f"Was due on {d.due_date:%d %b %Y}."
-        return inbox.Line(d.question, _url(d), timezone.make_aware(datetime.combine(due, time.min)), detail)
+        return inbox.Line(d.question, _url(product, d.pk), timezone.make_aware(datetime.combine(due, time.min)), detail)
 
     def more(self, product):
         return reverse("decisions:list", kwargs={"ws": product.workspace.slug, "product": product.slug}) + "?status=open"
@@ -55,13 +54,13 @@ class AwaitingAdvice(inbox.Source):
         waiting = DecisionParticipant.objects.filter(
             decision__product=product, decision__status__in=OPEN_STATUSES,
             right=DecisionRight.ADVISES, required=True, weighed_in_at__isnull=True,
-        ).select_related("decision__product__workspace", "user", "stakeholder")
-        by_decision: dict[int, tuple[Decision, list[str]]] = {}
-        for p in waiting:
-            by_decision.setdefault(p.decision_id, (p.decision, []))[1].append(p.person_name)
+        ).values_list("decision_id", "decision__question", "decision__created_at", "stakeholder__name", "user__name", "user__email")
+        by_decision: dict[int, list] = {}
+        for pk, question, created, stakeholder, user_name, email in waiting:
+            by_decision.setdefault(pk, [question, created, []])[2].append(stakeholder or user_name or email)
         lines = [
-            inbox.Line(d.question, _url(d), d.created_at, f"Waiting for advice from {', '.join(sorted(names))}.")
-            for d, names in by_decision.values()
+            inbox.Line(question, _url(product, pk), created, f"Waiting for advice from {', '.join(sorted(names))}.")
+            for pk, (question, created, names) in by_decision.items()
         ]
         lines.sort(key=lambda ln: ln.at, reverse=True)
         return inbox.Found(len(lines), lines[:limit])
