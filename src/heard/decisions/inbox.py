@@ -50,17 +50,23 @@ class AwaitingAdvice(inbox.Source):
     order = 11
 
     def collect(self, actor, product, *, limit):
+        counts, lines = self.collect_many(actor, [product], limit=limit)
+        return inbox.Found(counts.get(product.pk, 0), lines)
+
+    def collect_many(self, actor, products, *, limit):
         # Required advisers still to weigh in on open decisions are few: one query for all.
+        by_id = {p.pk: p for p in products}
         waiting = DecisionParticipant.objects.filter(
-            decision__product=product, decision__status__in=OPEN_STATUSES,
+            decision__product__in=list(by_id), decision__status__in=OPEN_STATUSES,
             right=DecisionRight.ADVISES, required=True, weighed_in_at__isnull=True,
-        ).values_list("decision_id", "decision__question", "decision__created_at", "stakeholder__name", "user__name", "user__email")
+        ).values_list("decision_id", "decision__product_id", "decision__question", "decision__created_at", "stakeholder__name", "user__name", "user__email")
         by_decision: dict[int, list] = {}
-        for pk, question, created, stakeholder, user_name, email in waiting:
-            by_decision.setdefault(pk, [question, created, []])[2].append(stakeholder or user_name or email)
-        lines = [
-            inbox.Line(question, _url(product, pk), created, f"Waiting for advice from {', '.join(sorted(names))}.")
-            for pk, (question, created, names) in by_decision.items()
-        ]
+        for pk, product_id, question, created, stakeholder, user_name, email in waiting:
+            by_decision.setdefault(pk, [by_id[product_id], question, created, []])[3].append(stakeholder or user_name or email)
+        counts: dict[int, int] = {}
+        lines = []
+        for pk, (product, question, created, names) in by_decision.items():
+            counts[product.pk] = counts.get(product.pk, 0) + 1
+            lines.append(inbox.Line(question, _url(product, pk), created, f"Waiting for advice from {', '.join(sorted(names))}.", product))
         lines.sort(key=lambda ln: ln.at, reverse=True)
-        return inbox.Found(len(lines), lines[:limit])
+        return counts, lines[:limit]
