@@ -123,9 +123,7 @@ def duration_text(hours: float | None) -> str:
 def theme_by_ref(actor, product: Product, ref, field: str = "theme") -> Theme:
     """The product's theme a form names by number (``12`` or ``#12``); a HeardError on ``field``
     when there is none."""
+    from heard.core.queries import by_number
+
     permissions.require(actor, product.workspace, "workspace.view")
-    text = str(ref or "").strip().lstrip("#")
-    found = Theme.objects.filter(product=product, pk=int(text)).first() if text.isdigit() else None
-    if found is None:
-        raise HeardError("invalid", f"No theme “{text}” in {product.name}: type words to search, or its number." if text else "Say which theme.", field)
-    return found
+    return by_number(Theme.objects.filter(product=product), ref, field=field, what="theme", where=product.name)
