@@ -16,6 +16,7 @@ from heard.core.pagination import paginate
 from heard.core.queries import get_product, get_workspace
 from heard.participation import subjects
 from heard.participation import views as participation_views
+from heard.themes.forms import link_to_theme_form
 
 from . import actions, queries
 from .forms import (
@@ -108,6 +109,7 @@ def _detail(request, workspace, product, decision, status=200, **forms):
         "workspace": workspace, "product": product, "decision": decision, **report,
         **participation_views.section_context(request, "decision", workspace, product, decision, participants=report["participants"], can_edit=can_edit and decision.is_open),
         "theme_links": queries.linked_themes(decision),
+        "theme_link_form": link_to_theme_form(user, workspace, "decision", decision.pk),
         "can_edit": can_edit and decision.is_open,
         "can_decide": decision.is_open and (final_authority or (decision.status == DecisionStatus.OPEN and permissions.can(user, workspace, "decisions.decide"))),
         "can_escalate": can_edit and decision.status == DecisionStatus.OPEN,
