@@ -149,3 +149,10 @@ def check_date(raw, field: str):
         return dt.date.fromisoformat(text)
     except ValueError:
         raise HeardError("invalid", f"“{text[:40]}” is not a date; use YYYY-MM-DD, e.g. 2026-03-05.", field) from None
+
+
+def unknown_fields(data: dict, allowed) -> dict[str, str]:
+    """The start of an action's field errors: the first field ``data`` names that is not in
+    ``allowed`` (so a caller's typo is reported, not silently ignored)."""
+    unknown = sorted(set(data) - set(allowed))
+    return {unknown[0]: f"Unknown field “{unknown[0]}”."} if unknown else {}

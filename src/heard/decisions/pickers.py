@@ -1,6 +1,7 @@
 """Decisions as choices in the search-as-you-type picker (heard.core.picker)."""
 
 from heard.core import picker
+from heard.core.validation import as_id
 
 from . import queries
 
@@ -9,5 +10,5 @@ from . import queries
 def search_decisions(actor, product, q, *, limit):
     qs = queries.decisions(actor, product)
     number = q.lstrip("#")
-    qs = qs.filter(pk=int(number)) if number.isdigit() else queries.decisions(actor, product, q=q)
+    qs = qs.filter(pk=as_id(number)) if as_id(number) is not None else queries.decisions(actor, product, q=q)
     return [picker.Choice(str(d.pk), d.question[:120], d.get_status_display()) for d in qs[:limit]]

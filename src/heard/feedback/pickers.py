@@ -1,6 +1,7 @@
 """Feedback as a choice in the search-as-you-type picker (heard.core.picker)."""
 
 from heard.core import picker
+from heard.core.validation import as_id
 
 from .models import Feedback
 
@@ -9,8 +10,8 @@ from .models import Feedback
 def search_feedback(actor, product, q, *, limit):
     qs = Feedback.objects.filter(product=product).select_related("stakeholder")
     number = q.lstrip("#")
-    if number.isdigit():
-        qs = qs.filter(pk=int(number))
+    if as_id(number) is not None:
+        qs = qs.filter(pk=as_id(number))
     elif q:
         qs = qs.filter(text__icontains=q)
     return [
