@@ -153,10 +153,9 @@ def test_every_portal_accent_keeps_text_readable_in_both_themes():
     from heard.core.models import Accent
 
     for accent in Accent.values:
-        rule = re.search(r"\.accent-%s \{([^}]*)\}" % accent, CSS)
+        rule = re.search(r"\.accent-" + accent + r" \{([^}]*)\}", CSS)
         assert rule, accent
-        pairs = dict(re.findall(r"--([a-z-]+):\s*light-dark\((#[0-9a-f]{6}),\s*(#[0-9a-f]{6})\)", rule.group(1)) and
-                     [(n, (a, b)) for n, a, b in re.findall(r"--([a-z-]+):\s*light-dark\((#[0-9a-f]{6}),\s*(#[0-9a-f]{6})\)", rule.group(1))])
+        pairs = {n: (a, b) for n, a, b in re.findall(r"--([a-z-]+):\s*light-dark\((#[0-9a-f]{6}),\s*(#[0-9a-f]{6})\)", rule.group(1))}
         themes = _themes()
         for i, theme in enumerate(("light", "dark")):
             colour = pairs["accent"][i]
