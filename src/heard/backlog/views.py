@@ -10,6 +10,7 @@ from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
 from heard.core.queries import get_product, get_workspace
+from heard.themes.forms import link_to_theme_form
 
 from . import actions, queries
 from .forms import BacklogItemForm, CriterionForm, FeedbackLinkForm, ImportForm
@@ -99,6 +100,7 @@ def _detail(request, workspace, product, item, criterion_form=None, link_form=No
         "criteria": item.criteria.prefetch_related("co_writers").all(),
         "conversations": queries.conversations(request.user, item),
         "theme_links": queries.linked_themes(item),
+        "theme_link_form": link_to_theme_form(request.user, workspace, "backlog_item", item.pk),
         "criterion_form": criterion_form or CriterionForm(workspace=workspace),
         "link_form": link_form or FeedbackLinkForm(item=item),
         "can_edit": permissions.can(request.user, workspace, "backlog.edit"), "statuses": BacklogStatus.choices,
