@@ -106,3 +106,18 @@ def page_response(queryset, page, per_page, convert=None) -> dict:
 def given(payload: Schema) -> dict:
     """The fields the caller actually sent (for PATCH: change only those)."""
     return payload.model_dump(exclude_unset=True)
+
+
+class VendoredSwagger:
+    """Swagger UI for /api/v1/docs from heard's own static files (static/vendor/swagger-ui),
+    not from a CDN: the CSP allows only this origin, and a laptop or server may be offline."""
+
+    def __init__(self, settings: dict | None = None):
+        self.settings = {"layout": "BaseLayout", "deepLinking": True, "validatorUrl": None} | (settings or {})
+
+    def render_page(self, request: HttpRequest, api, **kwargs):
+        from django.shortcuts import render
+        from django.urls import reverse
+
+        config = self.settings | {"url": reverse(f"{api.urls_namespace}:openapi-json", kwargs=kwargs)}
+        return render(request, "api_docs.html", {"api": api, "swagger_settings": config})
