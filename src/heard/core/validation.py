@@ -47,8 +47,15 @@ def check_required(value: str, field: str, label: str | None = None, max_length:
     label = label or field.replace("_", " ").capitalize()
     if not value:
         raise HeardError("invalid", f"{label} is required.", field)
-    if max_length is not None and len(value) > max_length:
-        raise HeardError("invalid", f"{label} must be at most {max_length} characters.", field)
+    if max_length is not None:
+        check_length(value, max_length, field, label)
+    return value
+
+
+def check_length(value: str, max_length: int, field: str, label: str) -> str:
+    """Refuse text longer than ``max_length``, saying by how much (the person must shorten it)."""
+    if len(value) > max_length:
+        raise HeardError("invalid", f"{label}: at most {max_length:,} characters (you gave {len(value):,}).", field)
     return value
 
 

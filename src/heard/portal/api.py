@@ -40,7 +40,7 @@ class TraceOut(FeedbackOut):
     influenced: list[dict]
 
 
-class FeedbackIn(Schema):
+class PortalFeedbackIn(Schema):
     product: int
     text: str
     job: str = ""
@@ -116,7 +116,7 @@ def feedback_detail(request, feedback_id: int):
 
 
 @router.post("/feedback", response={201: FeedbackOut}, summary="Give new feedback")
-def feedback_create(request, payload: FeedbackIn):
+def feedback_create(request, payload: PortalFeedbackIn):
     product = queries.products(request.auth).filter(pk=payload.product).first()
     item = actions.give_feedback(stakeholder=request.auth, product=product, text=payload.text, job=payload.job)
     return Status(201, _feedback(queries.get_my_feedback(request.auth, item.pk)))
