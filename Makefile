@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/heard
 DEMO_DB ?= $(CURDIR)/heard-demo.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-sqlite test-postgres lint bench browser postgres clean
+.PHONY: install demo test test-sqlite test-postgres lint bench browser postgres clean screenshots
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required (python3.11 or python3 on PATH)."; exit 1; }
@@ -26,6 +26,10 @@ demo: install
 
 browser:
 	@scripts/ensure-chromium.sh
+
+# Every main page of the demo in light, dark and at 390 px, into screenshots/ (git ignores it).
+screenshots: install browser
+	$(BIN)/python scripts/screenshots.py --out screenshots
 
 postgres:
 	@scripts/ensure-postgres.sh

@@ -57,7 +57,10 @@ INSTALLED_APPS = [
     "heard.sessions",
     "heard.backlog",
     "heard.feedback",
+    # Holds only the migrations that made the ticket and theme tables (see support/apps.py).
     "heard.support",
+    "heard.tickets",
+    "heard.themes",
     # After the apps whose rows decisions cite as evidence (the demo links to them).
     "heard.decisions",
     "heard.closure",
@@ -87,12 +90,13 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             # {% partialdef %} in every template without {% load %}: pages and their HTMX partials.
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "heard.core.templatetags.heard_ui"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "heard.core.context.heard_context",
+                "heard.core.context.ui_context",
             ],
         },
     }

@@ -7,6 +7,7 @@ from heard.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", core_views.home, name="home"),
+    path("ui/theme/", core_views.set_theme, name="set_theme"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
@@ -23,7 +24,9 @@ urlpatterns = [
     path("w/<slug:ws>/p/<slug:product>/backlog/", include("heard.backlog.urls")),
     path("w/<slug:ws>/p/<slug:product>/sessions/", include("heard.sessions.urls")),
     path("w/<slug:ws>/p/<slug:product>/decisions/", include("heard.decisions.urls")),
-    path("w/<slug:ws>/p/<slug:product>/support/", include("heard.support.urls")),
+    # Tickets and themes share the /support/ prefix they had as one app.
+    path("w/<slug:ws>/p/<slug:product>/support/themes/", include("heard.themes.urls")),
+    path("w/<slug:ws>/p/<slug:product>/support/", include("heard.tickets.urls")),
     path("w/<slug:ws>/p/<slug:product>/closure/", include("heard.closure.urls")),
     # The stakeholder portal: magic-link sign-in, no passwords, only the person's own things.
     path("portal/", include("heard.portal.urls")),

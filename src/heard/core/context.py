@@ -21,3 +21,13 @@ def heard_context(request):
         "nav_workspace": current,
         "nav_is_owner": bool(current and permissions.can(user, current, "audit.view")),
     }
+
+
+THEMES = ("system", "light", "dark")
+THEME_COOKIE = "heard_theme"
+
+
+def ui_context(request):
+    """The colour theme a person chose (cookie set by /ui/theme/ or static/heard/ui.js)."""
+    theme = request.COOKIES.get(THEME_COOKIE, "system") if request is not None else "system"
+    return {"ui_theme": theme if theme in THEMES else "system"}

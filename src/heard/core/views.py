@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from . import actions, permissions, queries
@@ -158,3 +159,25 @@ def token_revoke(request, ws, pk):
     whose = "" if token.user_id == request.user.pk else f" of {token.user.email}"
     messages.success(request, f"Revoked the token “{token.name}”{whose}; it no longer works.")
     return redirect("core:tokens", ws=ws)
+
+
+@csrf_exempt  # only the colour theme changes: nothing to protect, and no token on every page
+@require_POST
+def set_theme(request):
+    """Remember the colour theme (system, light or dark) in a cookie; works without JavaScript.
+
+    static/heard/ui.js sets the same cookie directly, so with JavaScript no request is made.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .context import THEME_COOKIE, THEMES
+
+    theme = request.POST.get("theme", "")
+    if theme not in THEMES:
+        raise HeardError("invalid", f"Choose a theme: {', '.join(THEMES)}.", "theme")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+    return response
