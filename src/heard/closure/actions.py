@@ -31,6 +31,7 @@ from .models import (
     EnablementDelivery,
     EnablementKind,
     EnablementNote,
+    NoteReply,
     NoteStatus,
     ProductShare,
     SharedGoal,
@@ -319,6 +320,23 @@ def acknowledge_note(*, stakeholder, note: ClosureNote) -> ClosureNote:
         note.save(update_fields=["acknowledged_at", "opened_at", "updated_at"])
         audit.record(actor=portal_actor(stakeholder), workspace=stakeholder.workspace, verb="closure.note_acknowledged", target=note, after={"acknowledged_at": now})
     return note
+
+
+@transaction.atomic
+def reply_to_note(*, stakeholder, note: ClosureNote, text: str) -> NoteReply:
+    """The stakeholder's reply to their (published) note, as the note invites: recorded as
+    their feedback (a written comment) on the note's product and tied to the note."""
+    from heard.feedback import actions as feedback_actions
+
+    _own(stakeholder, note)
+    if not note.is_published:
+        raise HeardError("not_found", "Note was not found.")
+    feedback = feedback_actions.record_feedback(actor=None, product=note.cycle.product, data={
+        "text": text, "stakeholder": str(stakeholder.pk), "channel": "written_comment",
+    })
+    reply = NoteReply.objects.create(note=note, feedback=feedback)
+    audit.record(actor=portal_actor(stakeholder), workspace=stakeholder.workspace, verb="closure.note_replied", target=note, after={"feedback": feedback.pk})
+    return reply
 
 
 @transaction.atomic

@@ -181,6 +181,15 @@ def give_feedback(*, stakeholder, product, text, job: str = "", environment: str
 
 
 @transaction.atomic
+def reply_to_note(*, stakeholder, note, body):
+    """A reply to a closure note: it reaches the team as the person's feedback, shown on the note."""
+    from heard.closure import actions as closure_actions
+
+    note = queries.get_my_note(stakeholder, note.pk)
+    return closure_actions.reply_to_note(stakeholder=stakeholder, note=note, text=_text(body, "body", "reply"))
+
+
+@transaction.atomic
 def comment_on_pre_read(*, stakeholder, pre_read, body):
     from heard.sessions import actions as session_actions
 
