@@ -66,3 +66,25 @@ def test_unbroken_long_text_wraps_on_the_list_and_the_detail_page(page, login, p
         page.goto(path)
         width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], f"{path} is {width[0]} px wide in a {width[1]} px window"
+
+
+def test_other_free_text_has_limits_a_field_error_explains(product, workspace):
+    """Backlog descriptions and criteria, closure notes and portal input are limited too."""
+    from heard.backlog import actions as backlog_actions
+    from heard.backlog.actions import CRITERION_MAX, DESCRIPTION_MAX
+
+    with pytest.raises(HeardError) as exc:
+        backlog_actions.create_item(actor=None, product=product, data={"title": "Bank feeds", "description": "d" * (DESCRIPTION_MAX + 1)})
+    assert exc.value.field == "description" and f"at most {DESCRIPTION_MAX:,} characters (you gave {DESCRIPTION_MAX + 1:,})" in exc.value.message
+    item = backlog_actions.create_item(actor=None, product=product, data={"title": "Bank feeds"})
+    with pytest.raises(HeardError) as exc:
+        backlog_actions.add_criterion(actor=None, item=item, data={"text": "c" * (CRITERION_MAX + 1)})
+    assert exc.value.field == "text"
+
+    from heard.portal import actions as portal_actions
+    from heard.stakeholders import actions as s_actions
+
+    ada = s_actions.create_stakeholder(actor=None, workspace=workspace, data={"name": "Ada", "email": "ada@example.com"})
+    with pytest.raises(HeardError) as exc:
+        portal_actions.give_feedback(stakeholder=ada, product=product, text="p" * (portal_actions.MAX_TEXT + 1))
+    assert exc.value.field == "text" and exc.value.message.startswith("Your feedback: at most")

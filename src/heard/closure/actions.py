@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date
 from heard.core import audit, permissions, plain_language
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.validation import check_length, collect
 
 from . import drafting, mail
 from .models import (
@@ -37,6 +38,9 @@ from .models import (
     SharedGoal,
     ShareKind,
 )
+
+# A reviewed note is read in an e-mail: long enough for many items, short enough to be read.
+NOTE_MAX = 50_000
 
 
 def _user(actor):
@@ -217,6 +221,7 @@ def review_note(*, actor, note: ClosureNote, subject: str | None = None, body: s
         errors["subject"] = "Subject must be at most 200 characters."
     if not body:
         errors["body"] = "The note is empty; say what became of their feedback."
+    collect(errors, {}, "body", lambda: check_length(body, NOTE_MAX, "body", "The note"))
     if errors:
         raise HeardValidationErrors(errors)
     before = audit.snapshot(note, ["status", "subject", "body"])

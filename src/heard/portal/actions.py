@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from heard.core import audit, tasks
 from heard.core.errors import HeardError, HeardValidationErrors
+from heard.core.validation import check_length
 
 from . import queries
 from .models import PortalLinkToken, PortalSignInRequest, hash_token
@@ -161,8 +162,7 @@ def _text(raw, field: str, what: str) -> str:
     text = str(raw or "").replace("\r\n", "\n").strip()
     if not text:
         raise HeardValidationErrors({field: f"Write your {what} first."})
-    if len(text) > MAX_TEXT:
-        raise HeardValidationErrors({field: f"Please keep it under {MAX_TEXT} characters."})
+    check_length(text, MAX_TEXT, field, f"Your {what}")
     return text
 
 
