@@ -57,6 +57,8 @@ bench: install
 	$(BIN)/python bench/themes.py --rows 1000000
 	$(BIN)/python bench/themes.py --rows 100000 --rerun
 	$(BIN)/python bench/themes.py --rows 1000000 --rerun
+	$(BIN)/python bench/home.py
+	$(BIN)/python bench/home.py --database-url $(PG_URL)_bench_home
 	$(BIN)/python bench/themes_quality.py --csv ../shared/data/banking77.csv.gz --text-col text --label-col label
 
 clean:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "heard.decisions",
     "heard.closure",
     "heard.portal",
+    "heard.firstrun",
 ]
 
 MIDDLEWARE = [
@@ -170,10 +171,14 @@ EMAIL_PORT = int(env("HEARD_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("HEARD_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env("HEARD_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("HEARD_EMAIL_USE_TLS", False)
+# Without an SMTP host mail goes to the console: one line per message (recipients, subject,
+# links) unless HEARD_EMAIL_CONSOLE=full asks for whole messages.
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
+    if env("HEARD_EMAIL_CONSOLE", "summary") == "full"
+    else "heard.core.mail.ConsoleSummaryBackend"
 )
 DEFAULT_FROM_EMAIL = env("HEARD_FROM_EMAIL", "heard <heard@localhost>")
 

@@ -44,7 +44,7 @@ TEXT_PAIRS = [
     ("ok", "bg"), ("warn", "bg"), ("danger", "bg"), ("danger-ink", "danger-bg"), ("ink", "accent-soft"),
 ] + [(f"chip-{tone}-fg", f"chip-{tone}-bg") for tone in ui.TONES]
 # Non-text: borders of inputs and the focus ring need 3:1 against the page.
-UI_PAIRS = [("line-strong", "bg"), ("line-strong", "surface"), ("focus", "bg"), ("header-focus", "header-bg")]
+UI_PAIRS = [("line-strong", "bg"), ("line-strong", "surface"), ("focus", "bg"), ("header-focus", "header-bg")] + [(f"chart-{n}", "bg") for n in (1, 2, 3, 4)]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -87,3 +87,8 @@ def conversations(actor, item: BacklogItem) -> list[dict]:
         .order_by("feedback__said_at", "id")
     )
     return [{"link": link, "feedback": link.feedback, "criterion": link.criterion, "speakers": speakers_of(link.feedback)} for link in links]
+
+
+def linked_themes(item: BacklogItem) -> list:
+    """Support themes linked to the item (ThemeLink rows with their theme), strongest first."""
+    return list(item.theme_links.select_related("theme").order_by("-weight", "theme__name"))

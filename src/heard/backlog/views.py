@@ -12,7 +12,7 @@ from heard.core.pagination import paginate
 from heard.core.queries import get_product, get_workspace
 
 from . import actions, queries
-from .forms import BacklogItemForm, CriterionForm, ImportForm
+from .forms import BacklogItemForm, CriterionForm, FeedbackLinkForm, ImportForm
 from .importers import EXPORT_COLUMNS, export_csv, import_backlog, items_for_export
 from .models import BacklogStatus
 
@@ -91,13 +91,16 @@ def item_edit(request, ws, product, pk=None):
     return render(request, "backlog/form.html", {"workspace": workspace, "product": product, "form": form, "item": item}, status=400 if form.errors else 200)
 
 
-def _detail(request, workspace, product, item, criterion_form=None, status=200):
+def _detail(request, workspace, product, item, criterion_form=None, link_form=None, status=200):
     return render(request, "backlog/detail.html", {
         "workspace": workspace, "product": product, "item": item,
         "criteria": item.criteria.prefetch_related("co_writers").all(),
         "conversations": queries.conversations(request.user, item),
+        "theme_links": queries.linked_themes(item),
         "criterion_form": criterion_form or CriterionForm(workspace=workspace),
+        "link_form": link_form or FeedbackLinkForm(item=item),
         "can_edit": permissions.can(request.user, workspace, "backlog.edit"),
+        "can_link": permissions.can(request.user, workspace, "feedback.record"),
     }, status=status)
 
 
@@ -105,6 +108,28 @@ def _detail(request, workspace, product, item, criterion_form=None, status=200):
 def item_detail(request, ws, product, pk):
     workspace, product = _scope(request, ws, product)
     return _detail(request, workspace, product, queries.get_item(request.user, product, pk))
+
+
+@login_required
+@require_POST
+def feedback_link_add(request, ws, product, pk):
+    """Link a feedback item (chosen with the picker, or by number) to this item or a criterion."""
+    from heard.feedback import actions as feedback_actions
+    from heard.feedback.queries import feedback_by_ref
+
+    workspace, product = _scope(request, ws, product, "feedback.record")
+    item = queries.get_item(request.user, product, pk)
+    form = FeedbackLinkForm(request.POST, item=item)
+
+    def link():
+        feedback = feedback_by_ref(request.user, product, form.cleaned_data["feedback"])
+        target = {"criterion": form.cleaned_data["criterion"]} if form.cleaned_data["criterion"] else {"backlog_item": item}
+        return feedback_actions.link_feedback(actor=request.user, feedback=feedback, weight=form.cleaned_data["weight"], **target)
+
+    if submit(form, link):
+        messages.success(request, "Feedback linked.")
+        return redirect("backlog:detail", ws=ws, product=product.slug, pk=pk)
+    return _detail(request, workspace, product, item, link_form=form, status=400)
 
 
 @login_required

@@ -176,6 +176,7 @@ def _detail(request, workspace, product, feedback, *, disposition_form=None, lin
     return render(request, "feedback/detail.html", {
         "workspace": workspace, "product": product, "feedback": feedback,
         "speakers": queries.speakers_of(feedback), "links": queries.influenced(feedback),
+        "evidence_in": queries.evidence_in(feedback),
         "history": queries.disposition_history(feedback),
         "originals": feedback.originals.select_related("stakeholder").order_by("said_at") if feedback.is_merge else [],
         "similar": queries.similar_items(request.user, product, feedback.text, exclude=(feedback.pk,)) if not feedback.merged_into_id else [],
