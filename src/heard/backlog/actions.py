@@ -62,7 +62,7 @@ def clean_item(product: Product, data: dict, *, instance: BacklogItem | None = N
             errors["status"] = exc.message
     if "description" in data:
         description = str(data.get("description") or "").strip()
-        collect(errors, cleaned, "description", lambda: check_length(description, DESCRIPTION_MAX, "description", "Description"))
+        collect(errors, cleaned, "description", lambda: check_length(description, "description", "Description", DESCRIPTION_MAX))
     if "increment" in data:
         cleaned["increment"] = str(data.get("increment") or "").strip()[:60]
     if "external_key" in data:
@@ -140,7 +140,7 @@ def clean_criterion(item: BacklogItem, data: dict, *, instance: AcceptanceCriter
         if not text:
             errors["text"] = "Write the criterion as a behaviour, e.g. “When a technician is offline, the signature is kept and sent later.”"
         cleaned["text"] = text
-        collect(errors, cleaned, "text", lambda: check_length(text, CRITERION_MAX, "text", "Criterion"))
+        collect(errors, cleaned, "text", lambda: check_length(text, "text", "Criterion", CRITERION_MAX))
     if "status" in data and data.get("status") not in (None, ""):
         try:
             cleaned["status"] = status_value(data["status"], CriterionStatus)

@@ -221,7 +221,7 @@ def review_note(*, actor, note: ClosureNote, subject: str | None = None, body: s
         errors["subject"] = "Subject must be at most 200 characters."
     if not body:
         errors["body"] = "The note is empty; say what became of their feedback."
-    collect(errors, {}, "body", lambda: check_length(body, NOTE_MAX, "body", "The note"))
+    collect(errors, {}, "body", lambda: check_length(body, "body", "The note", NOTE_MAX))
     if errors:
         raise HeardValidationErrors(errors)
     before = audit.snapshot(note, ["status", "subject", "body"])

@@ -48,22 +48,16 @@ def check_required(value: str, field: str, label: str | None = None, max_length:
     if not value:
         raise HeardError("invalid", f"{label} is required.", field)
     if max_length is not None:
-        check_length(value, max_length, field, label)
-    return value
-
-
-def check_length(value: str, max_length: int, field: str, label: str) -> str:
-    """Refuse text longer than ``max_length``, saying by how much (the person must shorten it)."""
-    if len(value) > max_length:
-        raise HeardError("invalid", f"{label}: at most {max_length:,} characters (you gave {len(value):,}).", field)
+        check_length(value, field, label, max_length)
     return value
 
 
 def check_length(value: str, field: str, label: str, max_length: int) -> str:
-    """Optional text, stripped, refused with a field error when longer than ``max_length``."""
+    """Optional text, stripped, refused with a field error when longer than ``max_length``
+    that says by how much (the person must shorten it)."""
     value = str(value or "").strip()
     if len(value) > max_length:
-        raise HeardError("invalid", f"{label} must be at most {max_length} characters (it has {len(value)}).", field)
+        raise HeardError("invalid", f"{label}: at most {max_length:,} characters (you gave {len(value):,}).", field)
     return value
 
 

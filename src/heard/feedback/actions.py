@@ -100,11 +100,11 @@ def clean_feedback(product: Product, data: dict, *, instance: Feedback | None = 
         if not text:
             errors["text"] = "Write down what they said."
         cleaned["text"] = text
-        collect(errors, cleaned, "text", lambda: check_length(text, TEXT_MAX, "text", "Feedback text"))
+        collect(errors, cleaned, "text", lambda: check_length(text, "text", "Feedback text", TEXT_MAX))
     for name in TEXT_FIELDS[1:]:
         if name in data:
             value = str(data.get(name) or "").strip()
-            collect(errors, cleaned, name, lambda: check_length(value, CONTEXT_MAX, name, TEXT_LABELS[name]))
+            collect(errors, cleaned, name, lambda: check_length(value, name, TEXT_LABELS[name], CONTEXT_MAX))
     if "stakeholder" in data:
         ref = data.get("stakeholder")
         if ref in (None, ""):
@@ -261,8 +261,8 @@ def set_disposition(*, actor, feedback: Feedback, status: str, increment: str = 
         errors["increment"] = "Say which increment it is planned for (e.g. 2026.2), so the customer knows when."
     if status == Disposition.DECLINED and not reason:
         errors["reason"] = "Give the reason it is declined, in words the customer can read."
-    collect(errors, {}, "increment", lambda: check_length(increment, 60, "increment", "Increment"))
-    collect(errors, {}, "reason", lambda: check_length(reason, CONTEXT_MAX, "reason", "Reason"))
+    collect(errors, {}, "increment", lambda: check_length(increment, "increment", "Increment", 60))
+    collect(errors, {}, "reason", lambda: check_length(reason, "reason", "Reason", CONTEXT_MAX))
     if errors:
         raise HeardValidationErrors(errors)
     last = feedback.disposition_history.order_by("-at", "-id").first()
@@ -379,7 +379,7 @@ def merge_feedback(*, actor, product: Product, items: list, text: str = "") -> F
     already = [f for f in originals if f.merged_into_id]
     if already:
         raise HeardError("conflict", f"Feedback #{already[0].pk} was already merged into #{already[0].merged_into_id}.", "items")
-    check_length(str(text or "").strip(), TEXT_MAX, "text", "Feedback text")
+    check_length(text, "text", "Feedback text", TEXT_MAX)
     originals.sort(key=lambda f: (f.said_at, f.pk))
     speakers = {f.stakeholder_id for f in originals}
     merged = Feedback(

@@ -162,7 +162,7 @@ def _text(raw, field: str, what: str) -> str:
     text = str(raw or "").replace("\r\n", "\n").strip()
     if not text:
         raise HeardValidationErrors({field: f"Write your {what} first."})
-    check_length(text, MAX_TEXT, field, f"Your {what}")
+    check_length(text, field, f"Your {what}", MAX_TEXT)
     return text
 
 
