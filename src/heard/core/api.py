@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -121,3 +123,25 @@ class VendoredSwagger:
 
         config = self.settings | {"url": reverse(f"{api.urls_namespace}:openapi-json", kwargs=kwargs)}
         return render(request, "api_docs.html", {"api": api, "swagger_settings": config})
+
+
+class ProductOut(Schema):
+    """Base of the answers about something that belongs to a product: ``product`` is its slug."""
+
+    product: str
+
+    @staticmethod
+    def resolve_product(obj):
+        return obj.product.slug
+
+
+class JobOut(ProductOut):
+    """Base of the answers about background work (core.models.BackgroundJob): poll it until
+    ``status`` is done or failed."""
+
+    id: int
+    status: str = Field(..., description="queued, running, done or failed.")
+    error: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

@@ -15,6 +15,7 @@ from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
 from heard.core.queries import get_product, get_workspace
+from heard.themes.forms import link_to_theme_form
 
 from . import actions, queries
 from .forms import (
@@ -107,6 +108,7 @@ def _detail(request, workspace, product, decision, status=200, **forms):
     return render(request, "decisions/detail.html", {
         "workspace": workspace, "product": product, "decision": decision, **report,
         "theme_links": queries.linked_themes(decision),
+        "theme_link_form": link_to_theme_form(user, workspace, "decision", decision.pk),
         "can_edit": can_edit and decision.is_open,
         "can_decide": decision.is_open and (final_authority or (decision.status == DecisionStatus.OPEN and permissions.can(user, workspace, "decisions.decide"))),
         "can_escalate": can_edit and decision.status == DecisionStatus.OPEN,
