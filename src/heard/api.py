@@ -5,6 +5,7 @@ from heard.core.api import (
     HeardAPI,
     HeardParser,
     SessionAuth,
+    VendoredSwagger,
     document_truly,
     install_error_handlers,
 )
@@ -18,6 +19,7 @@ api = HeardAPI(
     urls_namespace="api",
     docs_url="/docs",
     parser=HeardParser(),
+    docs=VendoredSwagger(),
 )
 install_error_handlers(api)
 
