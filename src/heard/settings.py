@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "heard.decisions",
     "heard.closure",
     "heard.portal",
+    "heard.health",
 ]
 
 MIDDLEWARE = [
