@@ -14,7 +14,14 @@ def build_world(product, seed: int = 1, *, feedback: int = 160, sessions: int = 
     from heard.closure.models import ClosureCycle, ClosureNote
     from heard.decisions.models import Decision, DecisionEvidence
     from heard.feedback.models import Feedback, FeedbackDisposition, FeedbackLink
-    from heard.sessions.models import AgendaItem, EngagementModel, Objective, Participant, PreRead, Session
+    from heard.sessions.models import (
+        AgendaItem,
+        EngagementModel,
+        Objective,
+        Participant,
+        PreRead,
+        Session,
+    )
     from heard.stakeholders.models import Segment, Stakeholder
 
     rng = random.Random(seed)

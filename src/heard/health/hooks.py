@@ -193,7 +193,14 @@ def connect() -> None:
     from heard.decisions.models import Decision, DecisionEvidence
     from heard.feedback.models import Feedback, FeedbackDisposition, FeedbackLink
     from heard.feedback.signals import feedback_imported
-    from heard.sessions.models import AgendaItem, EngagementModel, Objective, Participant, PreRead, Session
+    from heard.sessions.models import (
+        AgendaItem,
+        EngagementModel,
+        Objective,
+        Participant,
+        PreRead,
+        Session,
+    )
 
     uid = "heard.health"
     pre_save.connect(_feedback_pre_save, sender=Feedback, dispatch_uid=f"{uid}.fb.pre")

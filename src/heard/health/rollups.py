@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Min
@@ -33,12 +32,12 @@ CHANGE_DISPOSITIONS = ("planned", "already_done")
 def week_of(moment) -> date:
     """The Monday (UTC) of the week ``moment`` (a datetime or a date) falls in."""
     if isinstance(moment, datetime):
-        moment = moment.astimezone(dt_timezone.utc).date() if timezone.is_aware(moment) else moment.date()
+        moment = moment.astimezone(UTC).date() if timezone.is_aware(moment) else moment.date()
     return moment - timedelta(days=moment.weekday())
 
 
 def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=dt_timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def week_bounds(week: date) -> tuple[datetime, datetime]:
