@@ -248,3 +248,37 @@ def test_rationale_gets_a_plain_language_check(decision, option, member):
     actions.decide(actor=member("owner"), decision=decision, outcome=option.pk, rationale="Because we leverage synergies to facilitate onboarding going forward.")
     result = queries.rationale_check(decision)
     assert {h.term for h in result.jargon} >= {"leverage", "synergies", "facilitate", "onboarding", "going forward"}
+
+
+def test_only_the_person_holding_the_decide_right_records_the_outcome(decision, option, member):
+    """Issue 10 defect: an owner could record a decision whose decider is someone else."""
+    actions.add_participant(actor=None, decision=decision, user=member("product_owner").pk, right="decides")
+    with pytest.raises(HeardError) as exc:
+        actions.decide(actor=member("owner"), decision=decision, outcome=option.pk, rationale="Because I say so.")
+    assert (exc.value.code, exc.value.field) == ("forbidden", "participants")
+    assert "only Product Owner, who holds the right to decide" in exc.value.message
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.OPEN
+    actions.decide(actor=member("product_owner"), decision=decision, outcome=option.pk, rationale="Because it saves a day.")
+    decision.refresh_from_db()
+    assert decision.decided_by == member("product_owner")
+
+
+def test_a_stakeholders_decision_is_recorded_by_the_team_for_them(decision, option, member, customer):
+    """A stakeholder holding the decide right has no team login: someone whose role may decide
+    records their decision; a team member who is not the decider cannot override a team decider."""
+    actions.add_participant(actor=None, decision=decision, stakeholder=customer.pk, right="decides")
+    actions.decide(actor=member("product_owner"), decision=decision, outcome=option.pk, rationale="Because Ada chose it.")
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.DECIDED
+
+
+def test_after_escalation_the_final_authority_decides_even_if_not_the_decider(decision, option, forum, member):
+    actions.add_participant(actor=None, decision=decision, user=member("product_owner").pk, right="decides")
+    actions.escalate(actor=member("scrum_master"), decision=decision, forum=forum.pk, reason="Sales disagree.")
+    with pytest.raises(HeardError) as exc:
+        actions.decide(actor=member("product_owner"), decision=decision, outcome=option.pk, rationale="Because.")
+    assert exc.value.code == "forbidden" and exc.value.field == "participants"
+    actions.decide(actor=member("owner"), decision=decision, outcome=option.pk, rationale="Because the council agreed.")
+    decision.refresh_from_db()
+    assert decision.decided_by == member("owner")

@@ -1,3 +1,4 @@
+from heard.decisions import actions
 from heard.decisions.models import Decision, DecisionStatus
 from heard.stakeholders import actions as stakeholder_actions
 
@@ -109,3 +110,12 @@ def test_comments_api(api_as, decision, customer):
     assert r.status_code == 201 and r.json()["author"] == "Ada Customer"
     assert api.post(f"/decisions/{decision.pk}/comments", {"body": ""}).json()["error"]["field"] == "body"
     assert len(api_as("viewer").get(f"/decisions/{decision.pk}/comments").json()) == 1
+
+
+def test_the_api_refuses_an_outcome_from_someone_without_the_decide_right(api_as, decision, option, member):
+    actions.add_participant(actor=None, decision=decision, user=member("product_owner").pk, right="decides")
+    r = api_as("owner").post(f"/decisions/{decision.pk}/decide", {"outcome": option.pk, "rationale": "Because."})
+    assert r.status_code == 403
+    error = r.json()["error"]
+    assert error["field"] == "participants" and "holds the right to decide" in error["message"]
+    assert api_as("product_owner").post(f"/decisions/{decision.pk}/decide", {"outcome": option.pk, "rationale": "Because."}).status_code == 200

@@ -100,3 +100,12 @@ def test_supersede_from_the_page(client_as, product, decision):
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.SUPERSEDED
     assert "Superseded by" in client.get(url(product, f"{decision.pk}/")).content.decode()
+
+
+def test_the_decide_form_refuses_an_owner_who_is_not_the_decider(client_as, product, decision, option, member):
+    actions.add_participant(actor=None, decision=decision, user=member("product_owner").pk, right="decides")
+    r = client_as("owner").post(url(product, f"{decision.pk}/decide/"), {"outcome": str(option.pk), "rationale": "Because."})
+    assert r.status_code == 400
+    assert "only Product Owner, who holds the right to decide" in r.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.OPEN

@@ -185,3 +185,33 @@ def test_pages_of_another_workspace_are_not_found(product, other_workspace, clie
 
     assert client.login(username="owner@globex.example", password=PASSWORD)
     assert client.get("/w/acme/p/app/support/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plain_csv_uploaded_with_tell_from_the_file_is_stored_as_csv(client_as, product, tmp_path):
+    """Issue 10 defect: a CSV named with heard's own field names (as the upload page lists
+    them) was taken for a Zendesk export because it has requester_email and solved_at."""
+    path = tmp_path / "our-tickets.csv"
+    path.write_text(
+        "external_id,subject,body,status,tags,created_at,solved_at,requester_email,requester_name\n"
+        "C-1,Export fails,The export button does nothing,solved,export billing,2024-07-01T08:00:00Z,"
+        "2024-07-02T08:00:00Z,nadia@federal.example,Nadia Ruiz\n",
+        encoding="utf-8",
+    )
+    client = client_as("developer")
+    with open(path, "rb") as handle:
+        response = client.post("/w/acme/p/app/support/import/", {"file": handle, "format": ""})
+    assert response.status_code == 302
+    run_worker()
+    job = ImportJob.objects.get()
+    stored = Ticket.objects.get(external_id="C-1")
+    assert (job.format, stored.source) == ("csv", "csv")
+    assert stored.tags == ["export billing"]  # a plain CSV's tags split on , ; | only, not spaces
+
+
+def test_a_zendesk_view_export_is_still_told_from_its_columns():
+    from heard.support.parsing import guess_format
+
+    header = ["Id", "Requester", "Requester id", "Requester email", "Subject", "Status", "Tags", "Created at", "Solved at"]
+    assert guess_format("export.csv", header) == "zendesk"
+    assert guess_format("export.csv", ["Id", "Subject", "Requester email address", "Created at"]) == "zendesk"

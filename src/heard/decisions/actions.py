@@ -415,19 +415,31 @@ def missing_advisers(decision: Decision) -> list[DecisionParticipant]:
 
 def _may_decide(actor, decision: Decision) -> None:
     """Who may record the outcome: the forum's final authority for an escalated decision;
-    otherwise someone whose role holds ``decisions.decide``, and only when the decision names
-    someone with the right to decide."""
+    otherwise a team member who holds the right to decide it (and whose role holds
+    ``decisions.decide``). When only stakeholders hold the right, they have no team login,
+    so someone whose role may decide records it for them. actor=None (CLI, system) may."""
     workspace = _workspace(decision)
     if decision.status == DecisionStatus.ESCALATED and decision.forum_id:
         if actor is None:
             return
         permissions.require(actor, workspace, "workspace.view")
         if decision.forum.final_authority_id != actor.pk:
-            raise HeardError("forbidden", f"This decision was escalated to {decision.forum.name}; only its final authority, {decision.forum.final_authority.display_name}, can decide it.")
+            raise HeardError("forbidden", f"This decision was escalated to {decision.forum.name}; only its final authority, {decision.forum.final_authority.display_name}, can decide it.", "participants")
         return
     permissions.require(actor, workspace, "decisions.decide")
-    if not decision.participants.filter(right=DecisionRight.DECIDES).exists():
+    deciders = list(decision.participants.filter(right=DecisionRight.DECIDES).select_related("user", "stakeholder"))
+    if not deciders:
         raise HeardError("conflict", "No one holds the right to decide this decision. Add a participant who decides (or escalate it to a forum) first.", "participants")
+    team_deciders = [p for p in deciders if p.user_id]
+    if actor is None or not team_deciders or any(p.user_id == actor.pk for p in team_deciders):
+        return
+    names = " or ".join(p.person_name for p in team_deciders)
+    raise HeardError(
+        "forbidden",
+        f"You cannot record this outcome: only {names}, who {'holds' if len(team_deciders) == 1 else 'hold'} the right to decide, can. "
+        "Ask them to record it, change who decides, or escalate the decision.",
+        "participants",
+    )
 
 
 @transaction.atomic
@@ -435,7 +447,8 @@ def decide(*, actor, decision: Decision, outcome: Any, rationale: str) -> Decisi
     """Record the outcome: the chosen option and the rationale ("because …").
 
     Refused while a required adviser has not weighed in, when no one holds the right to
-    decide, and (for an escalated decision) for anyone but the forum's final authority.
+    decide, for a team member who does not hold it, and (for an escalated decision) for
+    anyone but the forum's final authority.
     """
     workspace = _workspace(decision)
     _still_open(decision)

@@ -130,9 +130,20 @@ def guess_format(path: str, header: list[str] | None = None) -> str:
             return "freshdesk"
         if "conversation_id" in columns:
             return "intercom"
-        if {"requester_email", "solved_at"} <= columns or "requester_email_address" in columns:
+        if "requester_email_address" in columns or (
+            {"requester_email", "solved_at"} <= columns and columns & _ZENDESK_ONLY
+        ):
             return "zendesk"
     return "csv"
+
+
+# Columns of a Zendesk view export that heard's own field names (which a plain CSV uses, as
+# the upload page suggests) never have: without one of them, requester_email + solved_at
+# is a plain CSV.
+_ZENDESK_ONLY = frozenset({
+    "id", "requester", "requester_id", "requester_domain", "submitter", "assignee", "via",
+    "ticket_type", "satisfaction_score", "organization",
+})
 
 
 def sniff_header(handle) -> list[str]:
