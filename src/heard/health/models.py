@@ -37,6 +37,23 @@ class WeekCount(models.Model):
         return f"{self.metric}[{self.dim}] {self.week}: {self.value}"
 
 
+class WeekPeople(models.Model):
+    """How much each stakeholder counted in one week of one product: ``counts`` maps a
+    stakeholder id to a number (``metric`` "voice": feedback items; "seat": invitations).
+    One row per week keeps concentration and fatigue cheap to recount and to read."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    metric = models.CharField(max_length=20)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product", "metric", "week"], name="health_week_people_unique")]
+
+    def __str__(self):
+        return f"{self.metric} {self.week}: {len(self.counts)} people"
+
+
 class PendingWeek(models.Model):
     """A week whose counts must be redone because a row in it was written."""
 

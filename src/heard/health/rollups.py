@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from .models import HealthSnapshot, PendingWeek, WeekCount
+from .models import HealthSnapshot, PendingWeek, WeekCount, WeekPeople
+
+PER_PERSON = ("voice", "seat")
 
 # Latency buckets: whole days up to 90, then whole weeks up to a year, then "a year or more".
 DAY_BUCKETS = 90
@@ -271,8 +273,16 @@ def _store_span(product, first: date, weeks: int, counted: dict[date, tuple[Coun
     last = first + timedelta(weeks=weeks)
     WeekCount.objects.filter(product=product, week__gte=first, week__lt=last).delete()
     WeekCount.objects.bulk_create(
-        [WeekCount(product=product, week=week, metric=m, dim=d or "", value=v) for week, (counts, _) in counted.items() for (m, d), v in counts.items() if v],
+        [WeekCount(product=product, week=week, metric=m, dim=d or "", value=v)
+         for week, (counts, _) in counted.items() for (m, d), v in counts.items() if v and m not in PER_PERSON],
         batch_size=5000,
+    )
+    WeekPeople.objects.filter(product=product, week__gte=first, week__lt=last).delete()
+    WeekPeople.objects.bulk_create(
+        [WeekPeople(product=product, week=week, metric=metric, counts=people)
+         for week, (counts, _) in counted.items() for metric in PER_PERSON
+         for people in [{d: v for (m, d), v in counts.items() if m == metric and v}] if people],
+        batch_size=500,
     )
     SessionOutcome.objects.filter(product=product, session__starts_at__gte=day_start(first), session__starts_at__lt=day_start(last)).delete()
     SessionOutcome.objects.bulk_create(
@@ -346,6 +356,7 @@ def rebuild(product, *, now: datetime | None = None) -> int:
 
     weeks = data_weeks(product)
     WeekCount.objects.filter(product=product).exclude(week__in=weeks).delete()
+    WeekPeople.objects.filter(product=product).exclude(week__in=weeks).delete()
     SessionOutcome.objects.filter(product=product).delete()
     PendingWeek.objects.bulk_create([PendingWeek(product=product, week=w) for w in weeks], ignore_conflicts=True)
     HealthSnapshot.objects.get_or_create(product=product)

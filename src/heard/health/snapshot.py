@@ -14,7 +14,7 @@ import numpy as np
 from django.utils import timezone
 
 from .figures import BY_KEY, FIGURES
-from .models import HealthSnapshot, WeekCount
+from .models import HealthSnapshot, WeekCount, WeekPeople
 from .rollups import CUSTOMER_KINDS, week_of
 
 WINDOW = 13
@@ -70,7 +70,7 @@ class Rows:
         self.agg: dict[tuple[str, str], dict[date, float]] = defaultdict(dict)
         self.dims: dict[str, set[str]] = defaultdict(set)
         qs = WeekCount.objects.filter(product=product, week__gte=first)
-        for metric, dim, week, value in qs.exclude(metric__in=PER_PERSON).values_list("metric", "dim", "week", "value"):
+        for metric, dim, week, value in qs.values_list("metric", "dim", "week", "value"):
             self.agg[metric, dim][week] = value
             self.dims[metric].add(dim)
         self.person_index: dict[str, dict[str, int]] = {}
@@ -78,14 +78,16 @@ class Rows:
         self.first = first
         self.n_weeks = (last - first).days // 7 + 1
         for metric in PER_PERSON:
-            rows = list(qs.filter(metric=metric).values_list("dim", "week", "value"))
-            index = {d: i for i, d in enumerate(sorted({r[0] for r in rows}))}
+            weeks = list(WeekPeople.objects.filter(product=product, metric=metric, week__gte=first, week__lte=last).values_list("week", "counts"))
+            index: dict[str, int] = {}
+            for _, counts in weeks:
+                for key in counts:
+                    index.setdefault(key, len(index))
             matrix = np.zeros((self.n_weeks, max(len(index), 1)))
-            if rows:
-                w = np.array([(r[1] - first).days // 7 for r in rows])
-                keep = w < self.n_weeks
-                cols = np.array([index[r[0]] for r in rows])
-                np.add.at(matrix, (w[keep], cols[keep]), np.array([r[2] for r in rows])[keep])
+            for week, counts in weeks:
+                if counts:
+                    cols = np.fromiter((index[k] for k in counts), dtype=np.int64, count=len(counts))
+                    matrix[(week - first).days // 7, cols] = np.fromiter(counts.values(), dtype=float, count=len(counts))
             self.person_index[metric] = index
             self.person[metric] = matrix
 
