@@ -70,16 +70,26 @@ class PendingWeek(models.Model):
 
 class HealthSnapshot(models.Model):
     """Every figure of one product, ready to show: current values, trends, weekly and
-    monthly series (``figures``), and representation per segment. ``refresh_requested_at``
-    is set when pending weeks wait for the worker."""
+    monthly series (``figures``), and representation per segment."""
 
     product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="health_snapshot")
     figures = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
-    refresh_requested_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Health of {self.product}"
+
+
+class RefreshRequest(models.Model):
+    """Set (``requested_at``) while pending weeks of a product wait for the worker, so a
+    burst of writes enqueues one refresh. A row of its own: writers update it often, and
+    the snapshot's large row must not be rewritten each time."""
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Refresh of {self.product_id}: {self.requested_at}"
 
 
 class Rule(models.TextChoices):
@@ -109,6 +119,7 @@ class Flag(models.Model):
         constraints = [models.UniqueConstraint(fields=["product", "rule", "object_type", "object_id"], name="health_flag_unique")]
         indexes = [
             models.Index(fields=["product", "rule", "at"], name="health_flag_rule"),
+            models.Index(fields=["product", "at"], name="health_flag_recent"),
             models.Index(fields=["object_type", "object_id"], name="health_flag_object"),
         ]
 

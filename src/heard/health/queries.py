@@ -30,13 +30,15 @@ def snapshot(actor, product) -> dict:
     permissions.require(actor, product.workspace, "workspace.view")
     snap = HealthSnapshot.objects.filter(product=product).first()
     if snap is None or snap.computed_at is None:
-        if snap is None:
-            from .rollups import mark_span
+        from .rollups import mark_span, waiting
 
+        if not waiting(product.pk):
             mark_span(product.pk)
         return {"state": "counting", "figures": {}, "segments": [], "top_voices": [], "over_cap": []}
     data = dict(snap.figures)
-    data["state"] = "refreshing" if snap.refresh_requested_at else "ready"
+    from .rollups import waiting
+
+    data["state"] = "refreshing" if waiting(product.pk) else "ready"
     return data
 
 

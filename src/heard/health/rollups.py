@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from .models import HealthSnapshot, PendingWeek, WeekCount, WeekPeople
+from .models import HealthSnapshot, PendingWeek, RefreshRequest, WeekCount, WeekPeople
 
 PER_PERSON = ("voice", "seat")
 
@@ -79,12 +79,17 @@ def request_refresh(product_id: int) -> None:
     """Enqueue one refresh task per burst of writes: only the write that finds no request
     waiting enqueues, after its commit."""
     now = timezone.now()
-    asked = HealthSnapshot.objects.filter(product_id=product_id, refresh_requested_at__isnull=True).update(refresh_requested_at=now)
+    asked = RefreshRequest.objects.filter(product_id=product_id, requested_at__isnull=True).update(requested_at=now)
     if not asked:
-        if HealthSnapshot.objects.filter(product_id=product_id).exists():
+        if RefreshRequest.objects.filter(product_id=product_id).exists():
             return
-        HealthSnapshot.objects.create(product_id=product_id, refresh_requested_at=now)
+        RefreshRequest.objects.create(product_id=product_id, requested_at=now)
     transaction.on_commit(lambda: _enqueue(product_id))
+
+
+def waiting(product_id: int) -> bool:
+    """Whether writes of the product wait to be counted."""
+    return RefreshRequest.objects.filter(product_id=product_id, requested_at__isnull=False).exists()
 
 
 def _enqueue(product_id: int) -> None:
@@ -306,7 +311,7 @@ def refresh(product, *, now: datetime | None = None) -> int:
     from . import detect, snapshot
 
     now = now or timezone.now()
-    HealthSnapshot.objects.filter(product=product).update(refresh_requested_at=None)
+    RefreshRequest.objects.filter(product=product).update(requested_at=None)
     weeks = set(PendingWeek.objects.filter(product=product).values_list("week", flat=True))
     weeks |= _closure_weeks(product, weeks)
     model = engagement(product)
