@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/heard
 DEMO_DB ?= $(CURDIR)/heard-demo.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-sqlite test-postgres lint bench browser postgres clean
+.PHONY: install demo test test-sqlite test-postgres lint bench browser postgres clean screenshots
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required (python3.11 or python3 on PATH)."; exit 1; }
@@ -26,6 +26,10 @@ demo: install
 
 browser:
 	@scripts/ensure-chromium.sh
+
+# Every main page of the demo in light, dark and at 390 px, into screenshots/ (git ignores it).
+screenshots: install browser
+	$(BIN)/python scripts/screenshots.py --out screenshots
 
 postgres:
 	@scripts/ensure-postgres.sh
@@ -53,6 +57,8 @@ bench: install
 	$(BIN)/python bench/themes.py --rows 1000000
 	$(BIN)/python bench/themes.py --rows 100000 --rerun
 	$(BIN)/python bench/themes.py --rows 1000000 --rerun
+	$(BIN)/python bench/home.py
+	$(BIN)/python bench/home.py --database-url $(PG_URL)_bench_home
 	$(BIN)/python bench/themes_quality.py --csv ../shared/data/banking77.csv.gz --text-col text --label-col label
 
 clean:

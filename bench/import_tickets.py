@@ -5,7 +5,7 @@
 
 Generates a realistic ticket CSV (streaming; bodies of 30-120 words; requesters drawn from
 a pool of 20 000 addresses), imports it into a fresh database through heard's importer
-(`heard.support.actions.import_tickets`, the code behind `heard import tickets`), imports
+(`heard.tickets.actions.import_tickets`, the code behind `heard import tickets`), imports
 it a second time (must add 0 rows), and loads the same file as the limit: plain `sqlite3`
 `executemany` in one transaction on SQLite, `COPY` on PostgreSQL, into a table with the
 same schema and indexes. Prints one JSON object.
@@ -160,7 +160,7 @@ def _fresh_postgres(url: str) -> None:
 
 def heard_import(path: Path):
     from heard.core import actions as core_actions
-    from heard.support.actions import import_tickets
+    from heard.tickets.actions import import_tickets
 
     workspace = core_actions.create_workspace(actor=None, slug="bench", name="Bench")
     product = core_actions.create_product(actor=None, workspace=workspace, slug="app", name="App")
@@ -179,8 +179,11 @@ def raw_sqlite(path: Path, workdir: Path) -> float:
 
     from django.db import connection
 
+    from heard.tickets.models import Ticket
+
+    table = Ticket._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'support_ticket' AND sql IS NOT NULL")
+        cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL", [table])
         ddl = [row[0] for row in cursor.fetchall()]
     raw = sqlite3.connect(workdir / "raw.sqlite3", isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
@@ -188,7 +191,7 @@ def raw_sqlite(path: Path, workdir: Path) -> float:
     for statement in ddl:
         raw.execute(statement)
     columns = "product_id, source, external_id, subject, body, status, priority, tags, created_at, updated_at, solved_at, requester_email, requester_name, content_hash, imported_at"
-    insert = f"INSERT INTO support_ticket ({columns}) VALUES ({', '.join(['?'] * 15)})"
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['?'] * 15)})"
     now = "2025-01-01 00:00:00"
     started = time.perf_counter()
     raw.execute("BEGIN")
@@ -211,9 +214,11 @@ def raw_sqlite(path: Path, workdir: Path) -> float:
 def raw_postgres(path: Path) -> float:
     from django.db import connection
 
+    from heard.tickets.models import Ticket
+
     columns = "product_id, source, external_id, subject, body, status, priority, tags, created_at, updated_at, solved_at, requester_email, requester_name, content_hash, imported_at"
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE raw_ticket (LIKE support_ticket INCLUDING ALL)")
+        cursor.execute(f"CREATE TABLE raw_ticket (LIKE {Ticket._meta.db_table} INCLUDING ALL)")
     now = datetime(2025, 1, 1, tzinfo=UTC)
     started = time.perf_counter()
     with connection.cursor() as cursor, open(path, newline="", encoding="utf-8") as handle:
@@ -257,10 +262,10 @@ def main() -> None:
     else:
         raw_seconds = raw_sqlite(path, workdir)
     product, first, first_seconds, second, second_seconds = heard_import(path)
-    from heard.support.models import Ticket
+    from heard.tickets.models import Ticket
 
     stored = Ticket.objects.filter(product=product).count()
-    from heard.support.actions import WORKER_MIN_BYTES
+    from heard.tickets.actions import WORKER_MIN_BYTES
 
     own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child's peak
@@ -284,7 +289,7 @@ def main() -> None:
         "requesters_created": first.requesters_created,
         "generate_seconds": round(generate_seconds, 1),
         # The importer reads and prepares a large file in a second process (see
-        # heard.support.parsing.read_prepared_in_worker); its peak counts as well.
+        # heard.tickets.parsing.read_prepared_in_worker); its peak counts as well.
         "peak_rss_mb": round((own_rss + worker_rss) / 1024, 1),
         "peak_rss_importer_mb": round(own_rss / 1024, 1),
         "peak_rss_reader_process_mb": round(worker_rss / 1024, 1),

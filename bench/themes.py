@@ -8,12 +8,12 @@
 Generates tickets with `bench/gen_tickets.py` (bodies of 30-120 words, 20 underlying
 issues, greetings, signatures, typos) and prints ONE JSON object.
 
-Without --rerun: one full `heard.support.engine.mine_themes` pass. Fields: rows, seconds
+Without --rerun: one full `heard.themes.engine.mine_themes` pass. Fields: rows, seconds
 (mining only), generate_seconds, peak_rss_mb (whole process, generation included),
 n_themes, and nmi against the generator's true issue as a sanity figure (the engine never
 sees it).
 
-With --rerun: everything goes through the app (`heard.support.themes`, what `heard themes
+With --rerun: everything goes through the app (`heard.themes.actions`, what `heard themes
 mine` and the worker run) on a fresh database (SQLite in a temporary directory, or the
 PostgreSQL database given, dropped and created afresh). The tickets are stored, a first run
 mines them (first_run_seconds, first_run_peak_rss_mb, nmi of the stored memberships), then a
@@ -25,7 +25,7 @@ the seconds spent writing membership rows (*_membership_write_seconds). Checks: 
 (the renamed, merged and pinned themes kept id and name and are still active, the pinned one
 still pinned, the absorbed one still merged into the merged theme), themes_before /
 themes_after (active themes), and which membership rows the re-run wrote (rerun_memberships:
-unchanged, moved, rescored, inserted, deleted; from the log of `heard.support.themes`). Goals: a re-run costs no more than a first run; at 100 000 tickets
+unchanged, moved, rescored, inserted, deleted; from the log of `heard.themes.actions`). Goals: a re-run costs no more than a first run; at 100 000 tickets
 <= 30 s, at 1 000 000 <= 5 min, peak RSS <= 3 GB.
 """
 
@@ -48,7 +48,7 @@ from sklearn.metrics import normalized_mutual_info_score  # noqa: E402
 
 
 def engine_only(args) -> dict:
-    from heard.support import engine
+    from heard.themes import engine
 
     t0 = time.perf_counter()
     texts, topics = gen_tickets.generate(args.rows, args.seed)
@@ -83,7 +83,7 @@ def reset_peak_rss() -> bool:
 
 
 class MembershipLog(logging.Handler):
-    """Keeps the numbers heard.support.themes logs about the membership rows a run wrote."""
+    """Keeps the numbers heard.themes.actions logs about the membership rows a run wrote."""
 
     def __init__(self):
         super().__init__(logging.INFO)
@@ -96,7 +96,7 @@ class MembershipLog(logging.Handler):
 
 
 class Phases:
-    """Seconds per phase of a run, from the progress the run reports (heard.support.themes._progress)."""
+    """Seconds per phase of a run, from the progress the run reports (heard.themes.actions._progress)."""
 
     def __init__(self, themes_module):
         self.module, self.original = themes_module, themes_module._progress
@@ -121,7 +121,7 @@ class Phases:
 
 
 class WriteTimer:
-    """Seconds spent writing membership rows (heard.support.themes.write_memberships)."""
+    """Seconds spent writing membership rows (heard.themes.actions.write_memberships)."""
 
     def __init__(self, themes_module):
         self.original, self.seconds = themes_module.write_memberships, 0.0
@@ -145,7 +145,7 @@ def store_tickets(product, rows: int, seed: int, first_number: int, start: datet
     true issue by ticket number (the external id)."""
     from django.db import connection
 
-    from heard.support.models import Ticket
+    from heard.tickets.models import Ticket
 
     fields = ["product", "source", "external_id", "subject", "body", "status", "priority", "tags", "created_at",
               "solved_at", "content_hash", "imported_at", "requester_email", "requester_name"]
@@ -178,7 +178,7 @@ def store_tickets(product, rows: int, seed: int, first_number: int, start: datet
 
 
 def memberships_nmi(product, topics: dict[int, str]) -> float:
-    from heard.support.models import ThemeTicket
+    from heard.themes.models import ThemeTicket
 
     rows = ThemeTicket.objects.filter(theme__product=product).values_list("ticket__external_id", "theme_id")
     owner = {int(number): theme for number, theme in rows.iterator(chunk_size=20_000)}
@@ -189,23 +189,23 @@ def memberships_nmi(product, topics: dict[int, str]) -> float:
 
 def human_fixes(product) -> dict:
     """Rename the largest theme, merge the two smallest, pin the second largest."""
-    from heard.support import themes
-    from heard.support.models import Theme
+    from heard.themes import actions
+    from heard.themes.models import Theme
 
     active = list(Theme.objects.filter(product=product, status="active").order_by("-size", "id"))
     if len(active) < 4:
         raise SystemExit(f"Only {len(active)} themes after the first run; need 4 for the fixes.")
     renamed, pinned = active[0], active[1]
-    themes.rename_theme(actor=None, theme=renamed, name="Renamed by a person")
-    merged = themes.merge_themes(actor=None, product=product, themes=[active[-1].pk, active[-2].pk], name="Merged by a person")
-    themes.set_pinned(actor=None, theme=pinned, pinned=True)
+    actions.rename_theme(actor=None, theme=renamed, name="Renamed by a person")
+    merged = actions.merge_themes(actor=None, product=product, themes=[active[-1].pk, active[-2].pk], name="Merged by a person")
+    actions.set_pinned(actor=None, theme=pinned, pinned=True)
     absorbed = [t.pk for t in (active[-1], active[-2]) if t.pk != merged.pk]
     return {"renamed": (renamed.pk, "Renamed by a person"), "merged": (merged.pk, "Merged by a person"),
             "pinned": (pinned.pk, pinned.name), "absorbed": absorbed}
 
 
 def fixes_kept(fixes: dict) -> bool:
-    from heard.support.models import Theme
+    from heard.themes.models import Theme
 
     for key in ("renamed", "merged", "pinned"):
         pk, name = fixes[key]
@@ -222,14 +222,14 @@ def with_rerun(args, workdir: Path) -> dict:
 
     import_tickets.setup_django(args.database_url, workdir)
     from heard.core import actions as core_actions
-    from heard.support import themes
-    from heard.support.models import Theme
+    from heard.themes import actions
+    from heard.themes.models import Theme
 
     membership_log = MembershipLog()
-    logging.getLogger("heard.support.themes").addHandler(membership_log)
-    logging.getLogger("heard.support.themes").setLevel(logging.INFO)
-    phases = Phases(themes)
-    writes = WriteTimer(themes)
+    logging.getLogger("heard.themes.actions").addHandler(membership_log)
+    logging.getLogger("heard.themes.actions").setLevel(logging.INFO)
+    phases = Phases(actions)
+    writes = WriteTimer(actions)
 
     workspace = core_actions.create_workspace(actor=None, slug="bench", name="Bench")
     product = core_actions.create_product(actor=None, workspace=workspace, slug="app", name="App")
@@ -239,7 +239,7 @@ def with_rerun(args, workdir: Path) -> dict:
     load_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    first = themes.start_theme_run(actor=None, product=product, background=False)
+    first = actions.start_theme_run(actor=None, product=product, background=False)
     first_seconds = time.perf_counter() - t0
     assert first.status == "done", first.error
     first_phases = phases.take()
@@ -260,7 +260,7 @@ def with_rerun(args, workdir: Path) -> dict:
     peak_before_rerun = _util.peak_rss_mb()
     separate_peak = reset_peak_rss()
     t0 = time.perf_counter()
-    rerun = themes.start_theme_run(actor=None, product=product, background=False)
+    rerun = actions.start_theme_run(actor=None, product=product, background=False)
     rerun_seconds = time.perf_counter() - t0
     assert rerun.status == "done", rerun.error
     rerun_peak = _util.peak_rss_mb()

@@ -30,7 +30,7 @@ def _no_network(*_args, **_kwargs):
 socket.socket.connect = _no_network  # type: ignore[method-assign]
 socket.create_connection = _no_network  # type: ignore[assignment]
 
-from heard.support import embeddings, engine  # noqa: E402
+from heard.themes import embeddings, engine  # noqa: E402
 
 PAINS = {
     "card": [

@@ -4,7 +4,7 @@
     python bench/themes_quality.py --csv ../shared/data/banking77.csv.gz --engine embeddings   # needs heard[embeddings]
 
 Reads any CSV (optionally gzipped) with a text column and a label column, clusters the texts
-with heard's default engine (`heard.support.engine.mine_themes`, which chooses the number of
+with heard's default engine (`heard.themes.engine.mine_themes`, which chooses the number of
 themes itself and never sees the labels) and, in the same run, with a baseline: TF-IDF
 (sublinear tf, English stop words) + k-means given k = the true number of labels. Prints ONE
 JSON object: engine, rows, nmi, ari, n_themes, seconds, baseline_nmi, baseline_ari,
@@ -36,7 +36,7 @@ from sklearn.metrics import (  # noqa: E402
     normalized_mutual_info_score,
 )
 
-from heard.support import engine  # noqa: E402
+from heard.themes import engine  # noqa: E402
 
 
 def read_csv(path: str, text_col: str, label_col: str) -> tuple[list[str], list[str]]:
@@ -65,7 +65,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.engine != "default":
-        from heard.support import embeddings
+        from heard.themes import embeddings
 
         embeddings.check_engine(args.engine, "--engine")
 

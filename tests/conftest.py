@@ -29,6 +29,11 @@ def workspace(db):
     ws = core_actions.create_workspace(actor=None, slug="acme", name="Acme")
     for role in ROLES:
         core_actions.add_member(actor=None, workspace=ws, email=f"{role}@acme.example", role=role, name=role.replace("_", " ").title(), password=PASSWORD)
+    # A workspace in use: its owner is past the first-run wizard (tests of the wizard make a fresh one).
+    from django.utils import timezone
+
+    type(ws).objects.filter(pk=ws.pk).update(setup_finished_at=timezone.now())
+    ws.refresh_from_db()
     return ws
 
 

@@ -13,11 +13,14 @@ VERBS = {
     "serve": "Serve heard over HTTP with a production-grade server (waitress).",
     "migrate": "Create or update the database tables.",
     "demo": "Load the demo workspace (running it twice adds nothing).",
+    "setup": "First run: create a workspace, its first owner and product, step by step (each step skippable).",
     "createuser": "Create a team member and add them to a workspace with a role.",
+    "products": "Add, list, archive and unarchive a workspace's products (`add`, `list`, `archive`, `unarchive`).",
     "token": "Print a new API token for a team member.",
     "worker": "Run background tasks (imports, theme mining, e-mail).",
     "check": "Check the configuration and the database connection.",
-    "import": "Import stakeholders (and, later, feedback and tickets) from files.",
+    "import": "Import stakeholders, feedback, backlog items or support tickets from files (`heard import KIND FILE`).",
+    "inbox": "Show what needs a person now on a product (WS/PRODUCT) or a workspace (WS).",
     "sessions": "List a product's collaboration sessions and their flags.",
     "closure": "Draft and send closure notes for a product's cycle (`draft`, `send`).",
     "themes": "Mine support themes for a product now, or list them (`mine`, `list`).",
@@ -43,15 +46,48 @@ def _usage() -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def version() -> str:
+    """heard's version: the installed distribution's, else the package's own."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("heard")
+    except PackageNotFoundError:
+        from heard import __version__
+
+        return __version__
+
+
+def _run(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heard.settings")
     if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
         print(_usage())
         return
+    if argv[0] in ("--version", "-V", "version") and len(argv) == 1:
+        print(f"heard {version()}")
+        return
     from django.core.management import execute_from_command_line
+    from django.core.management.base import BaseCommand
 
+    # `heard VERB --version` too: Django would print its own version.
+    BaseCommand.get_version = lambda self: version()
     execute_from_command_line(["heard", *argv])
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        try:
+            _run(argv)
+        finally:
+            sys.stdout.flush()  # here, not at exit, so a closed pipe is caught below
+    except BrokenPipeError:
+        # The reader went away (`heard themes list | head`): stop quietly, as other Unix tools
+        # do. Point stdout at /dev/null so the interpreter's last flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)  # 128 + SIGPIPE, what a shell reports for a command killed by a closed pipe
 
 
 if __name__ == "__main__":

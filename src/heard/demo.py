@@ -99,6 +99,8 @@ def _team():
     for slug, name, description in PRODUCTS:
         if not workspace.products.filter(slug=slug).exists():
             core_actions.create_product(actor=None, workspace=workspace, slug=slug, name=name, description=description)
+    # The demo is ready to use: no first-run wizard for its owner.
+    core_actions.finish_setup(actor=None, workspace=workspace)
     return workspace
 
 

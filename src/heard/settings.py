@@ -57,12 +57,16 @@ INSTALLED_APPS = [
     "heard.sessions",
     "heard.backlog",
     "heard.feedback",
+    # Holds only the migrations that made the ticket and theme tables (see support/apps.py).
     "heard.support",
+    "heard.tickets",
+    "heard.themes",
     # After the apps whose rows decisions cite as evidence (the demo links to them).
     "heard.decisions",
     "heard.closure",
     "heard.portal",
     "heard.health",
+    "heard.firstrun",
 ]
 
 MIDDLEWARE = [
@@ -88,12 +92,13 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             # {% partialdef %} in every template without {% load %}: pages and their HTMX partials.
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "heard.core.templatetags.heard_ui"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "heard.core.context.heard_context",
+                "heard.core.context.ui_context",
             ],
         },
     }
@@ -167,10 +172,14 @@ EMAIL_PORT = int(env("HEARD_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("HEARD_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env("HEARD_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("HEARD_EMAIL_USE_TLS", False)
+# Without an SMTP host mail goes to the console: one line per message (recipients, subject,
+# links) unless HEARD_EMAIL_CONSOLE=full asks for whole messages.
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
+    if env("HEARD_EMAIL_CONSOLE", "summary") == "full"
+    else "heard.core.mail.ConsoleSummaryBackend"
 )
 DEFAULT_FROM_EMAIL = env("HEARD_FROM_EMAIL", "heard <heard@localhost>")
 

@@ -6,7 +6,9 @@ from heard.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("", core_views.home, name="home"),
+    path("ui/theme/", core_views.set_theme, name="set_theme"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
@@ -16,14 +18,19 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("w/<slug:ws>/", core_views.workspace_home, name="workspace"),
     path("w/<slug:ws>/audit/", core_views.audit_log, name="audit_log"),
-    path("w/<slug:ws>/", include("heard.core.urls")),  # members/ and tokens/
+    path("w/<slug:ws>/", include("heard.core.urls")),  # products/, members/ and tokens/
+    path("w/<slug:ws>/start/", include("heard.firstrun.urls")),
     path("w/<slug:ws>/stakeholders/", include("heard.stakeholders.urls")),
     # Product-level pages: /w/<ws>/p/<product>/...
+    path("w/<slug:ws>/p/<slug:product>/", core_views.product_home, name="product_home"),
+    path("w/<slug:ws>/p/<slug:product>/pick/", core_views.pick, name="pick"),
     path("w/<slug:ws>/p/<slug:product>/feedback/", include("heard.feedback.urls")),
     path("w/<slug:ws>/p/<slug:product>/backlog/", include("heard.backlog.urls")),
     path("w/<slug:ws>/p/<slug:product>/sessions/", include("heard.sessions.urls")),
     path("w/<slug:ws>/p/<slug:product>/decisions/", include("heard.decisions.urls")),
-    path("w/<slug:ws>/p/<slug:product>/support/", include("heard.support.urls")),
+    # Tickets and themes share the /support/ prefix they had as one app.
+    path("w/<slug:ws>/p/<slug:product>/support/themes/", include("heard.themes.urls")),
+    path("w/<slug:ws>/p/<slug:product>/support/", include("heard.tickets.urls")),
     path("w/<slug:ws>/p/<slug:product>/closure/", include("heard.closure.urls")),
     path("w/<slug:ws>/p/<slug:product>/health/", include("heard.health.urls")),
     # The stakeholder portal: magic-link sign-in, no passwords, only the person's own things.

@@ -105,7 +105,7 @@ def test_demo_twice_adds_nothing(db):
     from django.apps import apps
 
     call_command("demo", stdout=StringIO())
-    counts = {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in {"core", "stakeholders", "feedback", "backlog", "heard_sessions", "decisions", "support"} and m._meta.label != "core.AuditEvent"}
+    counts = {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in {"core", "stakeholders", "feedback", "backlog", "heard_sessions", "decisions", "tickets", "themes"} and m._meta.label != "core.AuditEvent"}
     assert counts["stakeholders.Stakeholder"] >= 55 and counts["stakeholders.Organisation"] >= 12
     call_command("demo", stdout=StringIO())
     again = {label: apps.get_model(label).objects.count() for label in counts}

@@ -5,7 +5,7 @@ from heard.backlog import actions as backlog_actions
 from heard.decisions import actions
 from heard.feedback import actions as feedback_actions
 from heard.stakeholders import actions as stakeholder_actions
-from heard.support.models import Ticket
+from heard.tickets.models import Ticket
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ def test_demo_decisions_with_evidence_and_idempotent(db):
     from heard.decisions import demo as decisions_demo
     from heard.decisions import queries
     from heard.feedback import demo as feedback_demo
-    from heard.support import demo as support_demo
+    from heard.tickets import demo as support_demo
 
     workspace = demo._team()
     demo._stakeholder_map(workspace)

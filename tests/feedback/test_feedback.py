@@ -1,5 +1,6 @@
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -175,6 +176,24 @@ def test_similar_items_come_from_the_same_product(product, workspace):
     found = queries.similar_items(None, product, "DATEV export rejects invoices with several VAT rates")
     assert [s.feedback for s in found] == [mine]
     assert queries.similar_items(None, product, "completely unrelated words about weather") == []
+
+
+def test_a_new_item_shows_on_its_own_page_the_similar_items_its_entry_form_listed(product, client_as):
+    """Issue 10 defect: the entry form listed five similar items; the item's own page then said
+    "None found", because its own words (rare: only it had them) were the ones searched for."""
+    for customer in ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark"):
+        record(product, text=f"{customer}: the DATEV export rejects invoices with two VAT rates")
+    record(product, text="Technicians cannot upload photos offline")
+    draft = "Since Tuesday the DATEV export rejects every invoice carrying mixed VAT rates, said Wernher"
+    client = client_as("developer")
+    preview = client.post("/w/acme/p/app/feedback/preview/", {"text": draft}, headers={"HX-Request": "true"})
+    listed = set(re.findall(r"/feedback/(\d+)/", preview.content.decode()))
+    assert len(listed) == 5
+    response = client.post("/w/acme/p/app/feedback/new/", {"text": draft, "channel": "interview", "then": "detail"})
+    page = client.get(response["Location"]).content.decode()
+    similar = page[page.index('id="similar-h"'):]
+    assert "None found" not in similar
+    assert set(re.findall(r"/feedback/(\d+)/", similar)) >= listed
 
 
 # ---------------------------------------------------------------- list filters

@@ -22,5 +22,19 @@ class CriterionForm(forms.Form):
         self.fields["co_writers"].choices = [(str(p.pk), p.name) for p in workspace.stakeholders.filter(erased_at__isnull=True).order_by("name")]
 
 
+class FeedbackLinkForm(forms.Form):
+    """Link a feedback item to this backlog item (or one of its criteria) from the item's page."""
+
+    feedback = forms.CharField(label="Feedback", help_text="Type words to search, or its number.")
+    criterion = forms.ChoiceField(required=False, label="Bears on", help_text="The whole item, or one acceptance criterion.")
+    weight = forms.TypedChoiceField(coerce=int, initial=2, choices=[(1, "1 — touches it"), (2, "2 — shapes it"), (3, "3 — drives it")],
+                                    help_text="How strongly this feedback bears on it.")
+
+    def __init__(self, *args, item, **kwargs):
+        kwargs.setdefault("auto_id", "link_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [("", "The whole item")] + [(str(c.pk), c.text[:90]) for c in item.criteria.all()]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label="CSV file", help_text="heard's columns (title, external_key, status, increment, description), or a Jira or GitHub issue export.")

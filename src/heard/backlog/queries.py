@@ -27,6 +27,23 @@ def items(actor, product: Product, *, status: str = "", increment: str = "", q: 
     return qs.order_by("-updated_at", "-id")
 
 
+BOARD_COLUMN_LIMIT = 100
+
+
+def board(actor, product: Product, *, increment: str = "", q: str = "") -> list[dict]:
+    """The backlog by status for the board: one column per status, in workflow order, each
+    with its items (recently changed first, at most BOARD_COLUMN_LIMIT) and its full count."""
+    from .models import BacklogStatus
+
+    qs = items(actor, product, increment=increment, q=q)
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id", distinct=True)))
+    columns = []
+    for value, label in BacklogStatus.choices:
+        column_items = list(qs.filter(status=value)[:BOARD_COLUMN_LIMIT]) if counts.get(value) else []
+        columns.append({"status": value, "label": label, "items": column_items, "total": counts.get(value, 0)})
+    return columns
+
+
 def get_item(actor, product: Product, pk) -> BacklogItem:
     permissions.require(actor, product.workspace, "workspace.view")
     try:
@@ -70,3 +87,8 @@ def conversations(actor, item: BacklogItem) -> list[dict]:
         .order_by("feedback__said_at", "id")
     )
     return [{"link": link, "feedback": link.feedback, "criterion": link.criterion, "speakers": speakers_of(link.feedback)} for link in links]
+
+
+def linked_themes(item: BacklogItem) -> list:
+    """Support themes linked to the item (ThemeLink rows with their theme), strongest first."""
+    return list(item.theme_links.select_related("theme").order_by("-weight", "theme__name"))

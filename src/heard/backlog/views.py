@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from heard.core import permissions
@@ -11,7 +12,7 @@ from heard.core.pagination import paginate
 from heard.core.queries import get_product, get_workspace
 
 from . import actions, queries
-from .forms import BacklogItemForm, CriterionForm, ImportForm
+from .forms import BacklogItemForm, CriterionForm, FeedbackLinkForm, ImportForm
 from .importers import EXPORT_COLUMNS, export_csv, import_backlog, items_for_export
 from .models import BacklogStatus
 
@@ -21,15 +22,56 @@ def _scope(request, ws, product, capability="workspace.view"):
     return workspace, get_product(request.user, workspace, product)
 
 
+def _list_context(request, workspace, product) -> dict:
+    """The backlog as a board by status (default) or, with ?view=list, as a plain paged list."""
+    filters = {k: request.GET.get(k, "").strip() for k in ("status", "increment", "q")}
+    view = "list" if request.GET.get("view") == "list" else "board"
+    context = {
+        "workspace": workspace, "product": product, "filters": filters, "statuses": BacklogStatus.choices, "view": view,
+        "can_edit": permissions.can(request.user, workspace, "backlog.edit"),
+    }
+    if view == "board":
+        context["columns"] = queries.board(request.user, product, increment=filters["increment"], q=filters["q"])
+        context["column_limit"] = queries.BOARD_COLUMN_LIMIT
+    else:
+        context["page"] = paginate(queries.items(request.user, product, **filters), request.GET.get("page"))
+    return context
+
+
 @login_required
 def item_list(request, ws, product):
     workspace, product = _scope(request, ws, product)
-    filters = {k: request.GET.get(k, "").strip() for k in ("status", "increment", "q")}
-    page = paginate(queries.items(request.user, product, **filters), request.GET.get("page"))
-    return render_page(request, "backlog/list.html", {
-        "workspace": workspace, "product": product, "page": page, "filters": filters, "statuses": BacklogStatus.choices,
-        "can_edit": permissions.can(request.user, workspace, "backlog.edit"),
-    }, partial="results")
+    return render_page(request, "backlog/list.html", _list_context(request, workspace, product), partial="results")
+
+
+@login_required
+@require_POST
+def item_move(request, ws, product, pk):
+    """Move an item to another status: the board's drag and drop, arrow keys and "Move to"
+    select all post here. A script gets the moved card back; a plain form the board."""
+    from heard.core.errors import HeardError
+    from heard.core.htmx import is_htmx
+
+    workspace, product = _scope(request, ws, product, "backlog.edit")
+    item = queries.get_item(request.user, product, pk)
+    try:
+        status = request.POST.get("status", "").strip()
+        if not status:
+            raise HeardError("invalid", "Choose the status to move the item to.", "status")
+        actions.update_item(actor=request.user, item=item, data={"status": status})
+    except HeardError as exc:
+        message = getattr(exc, "errors", {}).get("status") or exc.message
+        if is_htmx(request):
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        context = _list_context(request, workspace, product)
+        context["move_error"] = message
+        return render(request, "backlog/list.html", context, status=400)
+    item.refresh_from_db()
+    if is_htmx(request):
+        return render(request, "backlog/_card.html", {"workspace": workspace, "product": product, "item": item,
+                                                     "statuses": BacklogStatus.choices, "can_edit": True})
+    messages.success(request, f"Moved “{item.title}” to {item.get_status_display()}.")
+    return redirect(f"{reverse('backlog:list', kwargs={'ws': ws, 'product': product.slug})}#item-{item.pk}")
 
 
 @login_required
@@ -49,13 +91,16 @@ def item_edit(request, ws, product, pk=None):
     return render(request, "backlog/form.html", {"workspace": workspace, "product": product, "form": form, "item": item}, status=400 if form.errors else 200)
 
 
-def _detail(request, workspace, product, item, criterion_form=None, status=200):
+def _detail(request, workspace, product, item, criterion_form=None, link_form=None, status=200):
     return render(request, "backlog/detail.html", {
         "workspace": workspace, "product": product, "item": item,
         "criteria": item.criteria.prefetch_related("co_writers").all(),
         "conversations": queries.conversations(request.user, item),
+        "theme_links": queries.linked_themes(item),
         "criterion_form": criterion_form or CriterionForm(workspace=workspace),
+        "link_form": link_form or FeedbackLinkForm(item=item),
         "can_edit": permissions.can(request.user, workspace, "backlog.edit"),
+        "can_link": permissions.can(request.user, workspace, "feedback.record"),
     }, status=status)
 
 
@@ -63,6 +108,28 @@ def _detail(request, workspace, product, item, criterion_form=None, status=200):
 def item_detail(request, ws, product, pk):
     workspace, product = _scope(request, ws, product)
     return _detail(request, workspace, product, queries.get_item(request.user, product, pk))
+
+
+@login_required
+@require_POST
+def feedback_link_add(request, ws, product, pk):
+    """Link a feedback item (chosen with the picker, or by number) to this item or a criterion."""
+    from heard.feedback import actions as feedback_actions
+    from heard.feedback.queries import feedback_by_ref
+
+    workspace, product = _scope(request, ws, product, "feedback.record")
+    item = queries.get_item(request.user, product, pk)
+    form = FeedbackLinkForm(request.POST, item=item)
+
+    def link():
+        feedback = feedback_by_ref(request.user, product, form.cleaned_data["feedback"])
+        target = {"criterion": form.cleaned_data["criterion"]} if form.cleaned_data["criterion"] else {"backlog_item": item}
+        return feedback_actions.link_feedback(actor=request.user, feedback=feedback, weight=form.cleaned_data["weight"], **target)
+
+    if submit(form, link):
+        messages.success(request, "Feedback linked.")
+        return redirect("backlog:detail", ws=ws, product=product.slug, pk=pk)
+    return _detail(request, workspace, product, item, link_form=form, status=400)
 
 
 @login_required

@@ -8,14 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit, mail, permissions
-from .errors import HeardError
+from .errors import HeardError, HeardValidationErrors
 from .models import ApiToken, Membership, Product, User, Workspace, slug_validator
 from .roles import OWNER, ROLES
-from .validation import check_email, check_required
+from .validation import check_email, check_length, check_required, collect
 
 
-def _check_slug(slug: str, field: str = "slug") -> str:
-    slug = check_required(slug, field)
+def _check_slug(slug: str, field: str = "slug", label: str = "Slug") -> str:
+    slug = check_required(slug, field, label, max_length=60)
     try:
         slug_validator(slug)
     except Exception:
@@ -39,17 +39,88 @@ def create_workspace(*, actor: User | None, slug: str, name: str, owner: User | 
     return workspace
 
 
+def _clean_product(workspace: Workspace, data: dict, instance: Product | None = None) -> dict:
+    """Check a product's slug, name and description; every bad field is reported at once."""
+    errors: dict[str, str] = {}
+    cleaned: dict = {}
+    if instance is None or "slug" in data:
+        collect(errors, cleaned, "slug", lambda: _check_slug(data.get("slug", "")))
+    if instance is None or "name" in data:
+        collect(errors, cleaned, "name", lambda: check_required(data.get("name", ""), "name", "Name", max_length=200))
+    if "description" in data:
+        collect(errors, cleaned, "description", lambda: check_length(data.get("description") or "", "description", "Description", 2000))
+    slug = cleaned.get("slug")
+    if slug and (instance is None or slug != instance.slug):
+        clash = workspace.products.filter(slug=slug).first()
+        if clash is not None:
+            where = " (archived)" if clash.is_archived else ""
+            errors["slug"] = f"The product “{clash.name}”{where} already uses the slug “{slug}” in this workspace; choose another."
+    if errors:
+        raise HeardValidationErrors(errors)
+    return cleaned
+
+
 @transaction.atomic
 def create_product(*, actor: User | None, workspace: Workspace, slug: str, name: str, description: str = "") -> Product:
-    if actor is not None:
-        permissions.require(actor, workspace, "workspace.manage")
-    slug = _check_slug(slug)
-    name = check_required(name, "name")
-    if workspace.products.filter(slug=slug).exists():
-        raise HeardError("conflict", f"A product with the slug “{slug}” already exists in this workspace.", "slug")
-    product = Product.objects.create(workspace=workspace, slug=slug, name=name, description=description)
+    """Add a product to the workspace (owners and product owners)."""
+    permissions.require(actor, workspace, "products.manage")
+    cleaned = _clean_product(workspace, {"slug": slug, "name": name, "description": description})
+    product = Product.objects.create(workspace=workspace, **cleaned)
     audit.record(actor=actor, workspace=workspace, verb="product.created", target=product, after=audit.snapshot(product))
     return product
+
+
+@transaction.atomic
+def update_product(*, actor: User | None, product: Product, data: dict) -> Product:
+    """Change a product's slug, name or description (only the keys given). A new slug moves
+    its pages to new addresses; old links then answer 404."""
+    permissions.require(actor, product.workspace, "products.manage")
+    unknown = sorted(set(data) - {"slug", "name", "description"})
+    if unknown:
+        raise HeardError("invalid", f"Unknown field “{unknown[0]}”; a product has a slug, a name and a description.", unknown[0])
+    cleaned = _clean_product(product.workspace, data, instance=product)
+    audit.save_changes(actor=actor, workspace=product.workspace, target=product, changes=cleaned, verb="product.updated")
+    return product
+
+
+@transaction.atomic
+def archive_product(*, actor: User | None, product: Product) -> Product:
+    """Take a product out of navigation and lists. Nothing is deleted: its feedback, sessions,
+    decisions and notes stay readable at its address, and ``unarchive_product`` brings it back."""
+    permissions.require(actor, product.workspace, "products.manage")
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.is_archived:
+        raise HeardError("conflict", f"“{product.name}” is already archived.")
+    audit.save_changes(actor=actor, workspace=product.workspace, target=product, changes={"archived_at": timezone.now()}, verb="product.archived")
+    return product
+
+
+@transaction.atomic
+def unarchive_product(*, actor: User | None, product: Product) -> Product:
+    permissions.require(actor, product.workspace, "products.manage")
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if not product.is_archived:
+        raise HeardError("conflict", f"“{product.name}” is not archived.")
+    audit.save_changes(actor=actor, workspace=product.workspace, target=product, changes={"archived_at": None}, verb="product.unarchived")
+    return product
+
+
+@transaction.atomic
+def rename_workspace(*, actor: User | None, workspace: Workspace, name: str) -> Workspace:
+    permissions.require(actor, workspace, "workspace.manage")
+    name = check_required(name, "name", "Workspace name", max_length=200)
+    audit.save_changes(actor=actor, workspace=workspace, target=workspace, changes={"name": name}, verb="workspace.renamed")
+    return workspace
+
+
+@transaction.atomic
+def finish_setup(*, actor: User | None, workspace: Workspace) -> Workspace:
+    """Mark the first-run steps done (or skipped), so the wizard is no longer offered on login."""
+    permissions.require(actor, workspace, "workspace.manage")
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    if workspace.setup_finished_at is None:
+        audit.save_changes(actor=actor, workspace=workspace, target=workspace, changes={"setup_finished_at": timezone.now()}, verb="workspace.setup_finished")
+    return workspace
 
 
 @transaction.atomic

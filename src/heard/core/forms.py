@@ -52,3 +52,35 @@ class TokenForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class ProductForm(forms.Form):
+    """Add or edit a product. Only shapes the input; ``actions.create_product`` holds the rules."""
+
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Name the product, e.g. “Invoicing”."})
+    slug = forms.CharField(
+        label="Slug (optional)", required=False, max_length=60,
+        help_text="Used in addresses, e.g. /w/acme/p/invoicing/. Lowercase letters, digits and hyphens; left empty, it is made from the name.",
+    )
+    description = forms.CharField(label="Description (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.utils.text import slugify
+
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name"):
+            cleaned["slug"] = slugify(cleaned["name"])[:60].strip("-")
+        return cleaned
+
+
+class WorkspaceNameForm(forms.Form):
+    name = forms.CharField(label="Workspace name", max_length=200, help_text="Usually your organisation's or team's name.",
+                           error_messages={"required": "Name the workspace, or skip this step."})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

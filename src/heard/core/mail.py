@@ -62,3 +62,33 @@ def send_added(membership_pk: int, inviter: str) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[membership.user.email],
     )
+
+
+class ConsoleSummaryBackend:
+    """Prints one line per message (recipients, subject and the links in its text) instead
+    of the whole message, so a laptop or the demo shows what was sent without flooding the
+    console. Used when no SMTP host is set; ``HEARD_EMAIL_CONSOLE=full`` prints whole messages."""
+
+    def __init__(self, fail_silently=False, stream=None, **kwargs):
+        import sys
+
+        self.fail_silently = fail_silently
+        self.stream = stream or sys.stdout
+
+    def open(self):
+        return False
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages) -> int:
+        import re
+
+        for message in messages:
+            links = list(dict.fromkeys(re.findall(r"https?://\S+", message.body or "")))
+            line = f"[e-mail] to {', '.join(message.to)}: “{message.subject}”"
+            if links:
+                line += " — " + " ".join(links)
+            self.stream.write(line + "\n")
+        self.stream.flush()
+        return len(messages)

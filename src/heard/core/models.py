@@ -62,9 +62,18 @@ class Workspace(models.Model):
     slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator])
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
+    setup_finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an owner finished or skipped the first-run steps; empty while the workspace is fresh."
+    )
 
     def __str__(self):
         return self.name
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self):
+        """Products that are not archived: the ones navigation and lists offer."""
+        return self.filter(archived_at__isnull=True)
 
 
 class Product(models.Model):
@@ -73,6 +82,11 @@ class Product(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived products leave navigation and lists; their history stays readable by URL."
+    )
+
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workspace", "slug"], name="product_slug_unique_in_workspace")]
@@ -80,6 +94,10 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Membership(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import HeardError
 from .models import Membership, Workspace
-from .roles import CAPABILITIES
+from .roles import CAPABILITIES, capabilities_of
 
 SYSTEM = "system"
 
@@ -33,6 +33,12 @@ def can(actor, workspace: Workspace, capability: str) -> bool:
         raise KeyError(f"Unknown capability {capability!r}; add it to heard.core.roles.CAPABILITIES.")
     role = role_of(actor, workspace)
     return role == SYSTEM or (role is not None and role in CAPABILITIES[capability][0])
+
+
+def capabilities(actor, workspace: Workspace) -> frozenset[str]:
+    """Every capability the actor holds in the workspace (all of them for the system)."""
+    role = role_of(actor, workspace)
+    return frozenset(CAPABILITIES) if role == SYSTEM else capabilities_of(role)
 
 
 def require(actor, workspace: Workspace, capability: str) -> None:

@@ -29,12 +29,19 @@ def default_workspace(actor) -> Workspace | None:
     return workspaces_for(actor).order_by("memberships__id").first()
 
 
-def products(actor, workspace: Workspace) -> QuerySet[Product]:
+def products(actor, workspace: Workspace, *, archived: bool = False) -> QuerySet[Product]:
+    """The workspace's products by name: the active ones, or with ``archived=True`` the archived ones."""
     permissions.require(actor, workspace, "workspace.view")
-    return workspace.products.all()
+    return workspace.products.filter(archived_at__isnull=not archived)
+
+
+def setup_pending(actor, workspace: Workspace) -> bool:
+    """Whether to offer the actor the first-run steps: an owner of a workspace nobody has set up yet."""
+    return workspace.setup_finished_at is None and permissions.can(actor, workspace, "workspace.manage")
 
 
 def get_product(actor, workspace: Workspace, slug: str) -> Product:
+    """A product by slug, archived or not: an archived product's history stays reachable."""
     permissions.require(actor, workspace, "workspace.view")
     product = workspace.products.filter(slug=slug).first()
     if product is None:

@@ -27,7 +27,8 @@ _TEAM = frozenset({OWNER, PRODUCT_OWNER, SCRUM_MASTER, DEVELOPER})
 # capability -> (roles that hold it, what it lets you do)
 CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
     "workspace.view": (_ALL, "See the workspace, its products, stakeholders, feedback and decisions."),
-    "workspace.manage": (frozenset({OWNER}), "Rename the workspace, add and archive products."),
+    "workspace.manage": (frozenset({OWNER}), "Rename the workspace and run its first-run setup."),
+    "products.manage": (_LEADS, "Add, edit, archive and unarchive products."),
     "members.manage": (frozenset({OWNER}), "Add (invite) and remove team members and change their roles."),
     "audit.view": (frozenset({OWNER}), "Read the audit log."),
     "tokens.create": (_ALL, "Create, list and revoke your own API tokens (a token acts with your role)."),
@@ -51,3 +52,8 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
 
 def roles_with(capability: str) -> frozenset[str]:
     return CAPABILITIES[capability][0]
+
+
+def capabilities_of(role: str | None) -> frozenset[str]:
+    """Every capability the role holds (none for None)."""
+    return frozenset(c for c, (roles, _text) in CAPABILITIES.items() if role in roles)

@@ -52,6 +52,14 @@ def check_required(value: str, field: str, label: str | None = None, max_length:
     return value
 
 
+def check_length(value: str, field: str, label: str, max_length: int) -> str:
+    """Optional text, stripped, refused with a field error when longer than ``max_length``."""
+    value = str(value or "").strip()
+    if len(value) > max_length:
+        raise HeardError("invalid", f"{label} must be at most {max_length} characters (it has {len(value)}).", field)
+    return value
+
+
 def check_choice(raw, choices, field: str, label: str) -> str:
     """A TextChoices value given as its value, its label, or the value with spaces."""
     text = str(raw or "").strip()

@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import actions, permissions, queries
+from . import actions, inbox, permissions, picker, queries
 from .errors import HeardError
-from .forms import MemberForm, TokenForm, submit
-from .htmx import render_page
+from .forms import MemberForm, ProductForm, TokenForm, submit
+from .htmx import is_htmx, render_page
 from .roles import ROLE_CHOICES
 
 
@@ -23,22 +24,74 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; answer with the vendored icon."""
+    from pathlib import Path
+
+    from django.http import HttpResponse
+
+    icon = (Path(__file__).resolve().parent.parent / "static" / "heard" / "favicon.ico").read_bytes()
+    response = HttpResponse(icon, content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @login_required
 def home(request):
     workspace = queries.default_workspace(request.user)
     if workspace is None:
         return render(request, "core/no_workspace.html")
+    if queries.setup_pending(request.user, workspace):
+        # An owner's first login on a fresh workspace: walk them through the first steps.
+        return redirect("firstrun:start", ws=workspace.slug)
     return redirect("workspace", ws=workspace.slug)
 
 
 @login_required
 def workspace_home(request, ws):
     workspace = queries.get_workspace(request.user, ws)
+    products = queries.products(request.user, workspace)
     return render(
         request,
         "core/workspace.html",
-        {"workspace": workspace, "products": queries.products(request.user, workspace), "members": queries.members(request.user, workspace)},
+        {"workspace": workspace, "products": products, "members": queries.members(request.user, workspace),
+         "setup_pending": queries.setup_pending(request.user, workspace),
+         "inbox": inbox.workspace_inbox(request.user, workspace, products=products)},
     )
+
+
+@login_required
+def product_home(request, ws, product):
+    """A product's home: its inbox of what needs a person now."""
+    workspace = queries.get_workspace(request.user, ws)
+    product = queries.get_product(request.user, workspace, product)
+    return render(request, "core/product.html", {"workspace": workspace, "product": product, "inbox": inbox.product_inbox(request.user, product)})
+
+
+@login_required
+@require_GET
+def pick(request, ws, product):
+    """The picker's one query endpoint: choices of ``kind`` matching ``q`` (or the field named
+    by ``name``). For HTMX the listbox of a picker partial; otherwise a page to look numbers
+    up, which is what a browser without JavaScript gets."""
+    workspace = queries.get_workspace(request.user, ws)
+    product = queries.get_product(request.user, workspace, product)
+    kind = request.GET.get("kind", "").strip()
+    name = request.GET.get("name", "").strip()
+    q = request.GET.get("q", request.GET.get(name, "") if name else "")
+    context = {"workspace": workspace, "product": product, "kind": kind, "q": q, "kinds": picker.kinds(),
+               "picker_id": request.GET.get("id", "picker")}
+    try:
+        context["choices"] = picker.search(request.user, product, kind, q)
+    except HeardError as exc:
+        if exc.field != "kind":
+            raise
+        context.update(choices=[], error=exc.message)
+    status = 400 if context.get("error") else 200
+    if is_htmx(request):
+        return render(request, "core/_picker_results.html", context, status=status)
+    return render(request, "core/pick.html", context, status=status)
 
 
 @login_required
@@ -158,3 +211,79 @@ def token_revoke(request, ws, pk):
     whose = "" if token.user_id == request.user.pk else f" of {token.user.email}"
     messages.success(request, f"Revoked the token “{token.name}”{whose}; it no longer works.")
     return redirect("core:tokens", ws=ws)
+
+
+# ------------------------------------------------------------------ products
+
+@login_required
+def products(request, ws):
+    """Every member sees the workspace's products; owners and product owners add and archive them."""
+    workspace = queries.get_workspace(request.user, ws)
+    return render(request, "core/products.html", {
+        "workspace": workspace,
+        "products": queries.products(request.user, workspace),
+        "archived": queries.products(request.user, workspace, archived=True),
+    })
+
+
+@login_required
+def product_form(request, ws, slug=None):
+    """Add a product (no slug) or edit one."""
+    workspace = queries.get_workspace(request.user, ws, "products.manage")
+    product = queries.get_product(request.user, workspace, slug) if slug else None
+    initial = {"name": product.name, "slug": product.slug, "description": product.description} if product else {}
+    form = ProductForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if product is None:
+            saved = submit(form, lambda: actions.create_product(actor=request.user, workspace=workspace, **form.cleaned_data))
+        else:
+            saved = submit(form, lambda: actions.update_product(actor=request.user, product=product, data=form.cleaned_data))
+        if saved is not None:
+            messages.success(request, f"Added the product {saved.name}." if product is None else f"Saved {saved.name}.")
+            return redirect("core:products", ws=ws)
+    return render(request, "core/product_form.html", {"workspace": workspace, "form": form, "product": product},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+def product_archive(request, ws, slug):
+    """GET asks for confirmation and says what stays; POST archives."""
+    workspace = queries.get_workspace(request.user, ws, "products.manage")
+    product = queries.get_product(request.user, workspace, slug)
+    if request.method == "POST":
+        actions.archive_product(actor=request.user, product=product)
+        messages.success(request, f"Archived {product.name}. Its history is kept; unarchive it from the products page.")
+        return redirect("core:products", ws=ws)
+    return render(request, "core/product_archive.html", {"workspace": workspace, "product": product})
+
+
+@login_required
+@require_POST
+def product_unarchive(request, ws, slug):
+    workspace = queries.get_workspace(request.user, ws, "products.manage")
+    product = queries.get_product(request.user, workspace, slug)
+    actions.unarchive_product(actor=request.user, product=product)
+    messages.success(request, f"{product.name} is back in navigation and lists.")
+    return redirect("core:products", ws=ws)
+
+
+@csrf_exempt  # only the colour theme changes: nothing to protect, and no token on every page
+@require_POST
+def set_theme(request):
+    """Remember the colour theme (system, light or dark) in a cookie; works without JavaScript.
+
+    static/heard/ui.js sets the same cookie directly, so with JavaScript no request is made.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .context import THEME_COOKIE, THEMES
+
+    theme = request.POST.get("theme", "")
+    if theme not in THEMES:
+        raise HeardError("invalid", f"Choose a theme: {', '.join(THEMES)}.", "theme")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+    return response

@@ -263,7 +263,7 @@ def find_evidence_target(product: Product, kind: str, ref: Any):
     """
     from heard.backlog.models import BacklogItem
     from heard.feedback.models import Feedback
-    from heard.support.models import Ticket
+    from heard.tickets.models import Ticket
 
     text = str(getattr(ref, "pk", ref) or "").strip().lstrip("#")
     if not text:

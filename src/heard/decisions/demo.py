@@ -88,7 +88,7 @@ def _forum(workspace, team):
 def _find_target(product, kind, lookup):
     from heard.backlog.models import BacklogItem
     from heard.feedback.models import Feedback
-    from heard.support.models import Ticket
+    from heard.tickets.models import Ticket
 
     if kind == "backlog_item":
         return BacklogItem.objects.filter(product=product, external_key=lookup).first()

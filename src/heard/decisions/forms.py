@@ -46,7 +46,7 @@ class OptionForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(choices=EvidenceKind.choices, label="Kind of evidence")
-    ref = forms.CharField(label="Item", help_text="Its number; for a ticket also the help-desk id, for a backlog item its key (e.g. INV-142).")
+    ref = forms.CharField(label="Item", help_text="Type words to search, or its number; for a ticket also the help-desk id, for a backlog item its key (e.g. INV-142).")
     note = forms.CharField(required=False, label="Why it matters", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

@@ -144,7 +144,7 @@ class DecisionEvidence(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     feedback = models.ForeignKey("feedback.Feedback", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_evidence")
-    ticket = models.ForeignKey("support.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_evidence")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_evidence")
     backlog_item = models.ForeignKey("backlog.BacklogItem", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_evidence")
     note = models.TextField(blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -260,3 +260,8 @@ def decision_report(actor, decision: Decision) -> dict:
         "comments": list(comments(actor, decision)),
         "superseded_by": list(decision.superseded_by.all()),
     }
+
+
+def linked_themes(decision: Decision) -> list:
+    """Support themes linked to the decision (ThemeLink rows with their theme), strongest first."""
+    return list(decision.theme_links.select_related("theme").order_by("-weight", "theme__name"))

@@ -48,7 +48,7 @@ def decision_list(request, ws, product):
     page = paginate(queries.decisions(request.user, product_obj, status=status, q=q), request.GET.get("page"))
     return render_page(request, "decisions/list.html", {
         "workspace": workspace, "product": product_obj, "page": page, "status": status, "q": q,
-        "statuses": DecisionStatus.choices, "products": workspace.products.all(),
+        "statuses": DecisionStatus.choices, "products": workspace.products.active(),
         "can_edit": permissions.can(request.user, workspace, "decisions.edit"),
     }, partial="results")
 
@@ -106,6 +106,7 @@ def _detail(request, workspace, product, decision, status=200, **forms):
         p.can_weigh_in = decision.is_open and (can_edit or p.user_id == user.pk)
     return render(request, "decisions/detail.html", {
         "workspace": workspace, "product": product, "decision": decision, **report,
+        "theme_links": queries.linked_themes(decision),
         "can_edit": can_edit and decision.is_open,
         "can_decide": decision.is_open and (final_authority or (decision.status == DecisionStatus.OPEN and permissions.can(user, workspace, "decisions.decide"))),
         "can_escalate": can_edit and decision.status == DecisionStatus.OPEN,
@@ -211,7 +212,8 @@ def weigh_in(request, ws, product, pk, part_pk):
     except HeardError as exc:
         if exc.code in ("forbidden", "not_found"):
             raise
-        return _detail(request, workspace, product_obj, decision, status=400, weigh_in_error={"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")})
+        return _detail(request, workspace, product_obj, decision, status=400, weigh_in_error={"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")},
+                       page_errors=[{"message": exc.message, "href": f"#advice-{participant.pk}"}])
     messages.success(request, f"Recorded the advice of {participant.person_name}.")
     return redirect(_detail_url(ws, product, pk))
 

@@ -89,6 +89,17 @@ def get_feedback_in_workspace(actor, workspace, pk) -> Feedback:
         raise HeardError("not_found", "Feedback was not found.") from None
 
 
+def feedback_by_ref(actor, product: Product, ref, field: str = "feedback") -> Feedback:
+    """The product's feedback item a form names by number (``12`` or ``#12``); a HeardError
+    on ``field`` when there is none."""
+    permissions.require(actor, product.workspace, "workspace.view")
+    text = str(ref or "").strip().lstrip("#")
+    found = Feedback.objects.filter(product=product, pk=int(text)).first() if text.isdigit() else None
+    if found is None:
+        raise HeardError("invalid", f"No feedback “{text}” in {product.name}: type words to search, or its number." if text else "Say which feedback item.", field)
+    return found
+
+
 def get_link(actor, workspace, pk) -> FeedbackLink:
     permissions.require(actor, workspace, "workspace.view")
     try:
@@ -110,6 +121,16 @@ def speakers_of(feedback: Feedback) -> list[dict]:
 def influenced(feedback: Feedback) -> list[FeedbackLink]:
     """Everything the item influenced: its links, with the backlog item and criterion."""
     return list(feedback.links.select_related("backlog_item", "criterion__item").order_by("id"))
+
+
+def evidence_in(feedback: Feedback) -> list:
+    """The decisions this item is evidence in (DecisionEvidence rows with their decision),
+    newest first; for a merged item also those its originals are evidence in."""
+    from django.apps import apps
+
+    ids = [feedback.pk, *feedback.originals.values_list("pk", flat=True)] if feedback.is_merge else [feedback.pk]
+    evidence = apps.get_model("decisions", "DecisionEvidence")
+    return list(evidence.objects.filter(feedback_id__in=ids).select_related("decision__product__workspace", "decision__outcome").order_by("-added_at", "-pk"))
 
 
 def disposition_history(feedback: Feedback):

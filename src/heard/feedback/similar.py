@@ -137,6 +137,7 @@ def similar_to(product, text: str, *, limit: int = 5, exclude_ids: tuple[int, ..
     if not hashes:
         return []
     stats = dict(FeedbackTermStat.objects.filter(product=product, term__in=hashes, doc_count__gt=0).values_list("term", "doc_count"))
+    _leave_out_excluded(stats, exclude_ids)
     if not stats:
         return []
     total = max(stats.values()) if len(stats) else 1
@@ -167,6 +168,18 @@ def similar_to(product, text: str, *, limit: int = 5, exclude_ids: tuple[int, ..
         if len(result) >= limit:
             break
     return result
+
+
+def _leave_out_excluded(stats: dict[int, int], exclude_ids: tuple[int, ...]) -> None:
+    """Count the terms as if the excluded items were not indexed. An item asking for its own
+    look-alikes would otherwise find its own words (rare: only it has them) the best ones
+    to search for, match nothing but itself, and show fewer look-alikes than its draft did."""
+    if not exclude_ids or not stats:
+        return
+    for term in FeedbackTerm.objects.filter(feedback_id__in=exclude_ids, term__in=list(stats)).values_list("term", flat=True):
+        stats[term] -= 1
+        if stats[term] <= 0:
+            del stats[term]
 
 
 def _population(product) -> int:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.feedback_create, name="create"),
     path("preview/", views.feedback_preview, name="preview"),
     path("import/", views.feedback_import, name="import"),
+    path("bulk/", views.feedback_bulk, name="bulk"),
     path("<int:pk>/", views.feedback_detail, name="detail"),
     path("<int:pk>/edit/", views.feedback_edit, name="edit"),
     path("<int:pk>/disposition/", views.feedback_disposition, name="disposition"),

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from heard.core import permissions
 from heard.core.forms import apply_heard_error, submit
-from heard.core.htmx import render_page
+from heard.core.htmx import is_htmx, render_page
 from heard.core.queries import get_product, get_workspace
 
 from . import actions, queries
@@ -22,16 +24,96 @@ def _filters(request) -> dict:
     return {k: request.GET.get(k, "").strip() for k in queries.LIST_FILTERS}
 
 
+def _list_context(request, workspace, product) -> dict:
+    filters = _filters(request)
+    can_record = permissions.can(request.user, workspace, "feedback.record")
+    return {
+        "workspace": workspace, "product": product, "filters": filters,
+        "page": queries.page_of(queries.feedback_list(request.user, product, **filters), request.GET.get("page")),
+        "channels": FeedbackChannel.choices, "dispositions": Disposition.choices, "bands": QualityBand.choices,
+        "segments": workspace.segments.all(), "can_record": can_record,
+        "can_dispose": permissions.can(request.user, workspace, "feedback.dispose"),
+        "bulk_link_form": LinkForm(product=product, prefix="bulk", auto_id="%s") if can_record else None,
+    }
+
+
 @login_required
 def feedback_list(request, ws, product):
+    """The triage list: dense rows, inline disposition, and bulk actions on the selected rows."""
     workspace, product = _scope(request, ws, product)
-    filters = _filters(request)
-    page = queries.page_of(queries.feedback_list(request.user, product, **filters), request.GET.get("page"))
-    return render_page(request, "feedback/list.html", {
-        "workspace": workspace, "product": product, "page": page, "filters": filters,
-        "channels": FeedbackChannel.choices, "dispositions": Disposition.choices, "bands": QualityBand.choices,
-        "segments": workspace.segments.all(), "can_record": permissions.can(request.user, workspace, "feedback.record"),
-    }, partial="results")
+    return render_page(request, "feedback/list.html", _list_context(request, workspace, product), partial="results")
+
+
+def _bulk_items(request, product) -> list:
+    from heard.core.errors import HeardError
+
+    ids = [i for i in request.POST.getlist("items") if i.strip()]
+    if not ids:
+        raise HeardError("invalid", "Select at least one feedback item first.", "items")
+    return [queries.get_feedback(request.user, product, pk) for pk in ids]
+
+
+@login_required
+@require_POST
+def feedback_bulk(request, ws, product):
+    """Apply one action to the selected items: set a disposition, link them, or merge them.
+
+    Each item goes through the same action as on its own page; if one is refused, none is
+    changed and the message names the item and the field.
+    """
+    from django.db import transaction
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from heard.core.errors import HeardError
+
+    workspace, product = _scope(request, ws, product)
+    verb = request.POST.get("action", "")
+    try:
+        with transaction.atomic():
+            chosen = _bulk_items(request, product)
+            done = _apply_bulk(request, product, verb, chosen)
+    except HeardError as exc:
+        context = _list_context(request, workspace, product)
+        field = getattr(exc, "field", None)
+        errors = getattr(exc, "errors", None) or {field: exc.message}
+        context["bulk_errors"] = [{"field": f, "message": m} for f, m in errors.items()]
+        context["bulk_selected"] = {str(i) for i in request.POST.getlist("items")}
+        return render(request, "feedback/list.html", context, status=getattr(exc, "status", 400))
+    messages.success(request, done)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("feedback:list", kwargs={"ws": ws, "product": product.slug})
+    return redirect(target)
+
+
+def _apply_bulk(request, product, verb, chosen) -> str:
+    from heard.core.errors import HeardError
+
+    n = len(chosen)
+    if verb == "disposition":
+        status = request.POST.get("status", "")
+        for feedback in chosen:
+            try:
+                actions.set_disposition(actor=request.user, feedback=feedback, status=status,
+                                        increment=request.POST.get("increment", ""), reason=request.POST.get("reason", ""))
+            except HeardError as exc:
+                exc.message = f"#{feedback.pk}: {exc.message}" if n > 1 else exc.message
+                if getattr(exc, "errors", None):
+                    exc.errors = {f: f"#{feedback.pk}: {m}" if n > 1 else m for f, m in exc.errors.items()}
+                raise
+        label = dict(Disposition.choices).get(status, status)
+        return f"Disposition set to “{label}” on {n} item{'s' if n != 1 else ''}."
+    if verb == "link":
+        form = LinkForm(request.POST, product=product, prefix="bulk", auto_id="%s")
+        if not form.is_valid():
+            raise HeardError("invalid", "Choose the backlog item or acceptance criterion to link them to.", "bulk-target")
+        for feedback in chosen:
+            actions.link_feedback(actor=request.user, feedback=feedback, weight=form.cleaned_data["weight"], **form.target_kwargs())
+        return f"Linked {n} item{'s' if n != 1 else ''}."
+    if verb == "merge":
+        merged = actions.merge_feedback(actor=request.user, product=product, items=[f.pk for f in chosen])
+        return f"Merged {n} items into #{merged.pk}. The originals stay readable, marked merged."
+    raise HeardError("invalid", "Choose what to do with the selected items: set disposition, link or merge.", "action")
 
 
 def _live_context(request, product, form_data: dict, exclude=()):
@@ -94,6 +176,7 @@ def _detail(request, workspace, product, feedback, *, disposition_form=None, lin
     return render(request, "feedback/detail.html", {
         "workspace": workspace, "product": product, "feedback": feedback,
         "speakers": queries.speakers_of(feedback), "links": queries.influenced(feedback),
+        "evidence_in": queries.evidence_in(feedback),
         "history": queries.disposition_history(feedback),
         "originals": feedback.originals.select_related("stakeholder").order_by("said_at") if feedback.is_merge else [],
         "similar": queries.similar_items(request.user, product, feedback.text, exclude=(feedback.pk,)) if not feedback.merged_into_id else [],
@@ -119,7 +202,14 @@ def feedback_disposition(request, ws, product, pk):
     workspace, product = _scope(request, ws, product, "feedback.dispose")
     feedback = queries.get_feedback(request.user, product, pk)
     form = DispositionForm(request.POST)
-    if submit(form, lambda: actions.set_disposition(actor=request.user, feedback=feedback, **form.cleaned_data)):
+    done = submit(form, lambda: actions.set_disposition(actor=request.user, feedback=feedback, **form.cleaned_data))
+    if is_htmx(request):
+        # The triage list's inline control: the new chip, or the message for the field.
+        if done:
+            return render(request, "feedback/_disposition_chip.html", {"f": feedback})
+        first = next(iter(form.errors.values()))[0]
+        return HttpResponse(first, status=400, content_type="text/plain; charset=utf-8")
+    if done:
         messages.success(request, f"Disposition set to “{feedback.get_disposition_display()}”.")
         return redirect("feedback:detail", ws=ws, product=product.slug, pk=pk)
     return _detail(request, workspace, product, feedback, disposition_form=form, status=400)

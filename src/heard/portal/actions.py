@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from heard.core import audit
+from heard.core import audit, tasks
 from heard.core.errors import HeardError, HeardValidationErrors
 
 from . import queries
@@ -104,8 +104,6 @@ def request_link(*, email, ip: str, base_url: str = "") -> None:
     something that is not an address and ``rate_limited`` when the address or the IP asked
     too often.
     """
-    from .tasks import send_sign_in_links
-
     address = _normal_email(email)
     if not address or "@" not in address or len(address) > 254:
         raise HeardError("invalid", "Enter the e-mail address the team knows you by, like name@example.com.", "email")
@@ -114,7 +112,7 @@ def request_link(*, email, ip: str, base_url: str = "") -> None:
     _check_rate(address, bucket)
     sign_in_request = PortalSignInRequest.objects.create(email=address, ip=bucket)
     # Only the request's id goes into the queue: no address in the task table.
-    transaction.on_commit(lambda: send_sign_in_links.enqueue(sign_in_request.pk, base_url))
+    tasks.enqueue("portal.send_sign_in_links", sign_in_request.pk, base_url)
 
 
 def send_links_for_request(request_id: int, base_url: str = "") -> int:

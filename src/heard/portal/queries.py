@@ -95,7 +95,7 @@ def get_my_enablement(stakeholder, pk):
 # ---------------------------------------------------------------- what the team shares
 
 def products(stakeholder):
-    return stakeholder.workspace.products.order_by("name")
+    return stakeholder.workspace.products.active().order_by("name")
 
 
 def get_product(stakeholder, pk):

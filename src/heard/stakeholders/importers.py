@@ -57,6 +57,14 @@ def import_stakeholders(*, actor, workspace: Workspace, handle, mapping: dict | 
     return report
 
 
+def import_upload(*, actor, workspace: Workspace, upload) -> ImportReport:
+    """Import an uploaded CSV (a Django UploadedFile), streaming; used by every page that takes one.
+    Raises UnicodeDecodeError when the file is not UTF-8."""
+    from io import TextIOWrapper
+
+    return import_stakeholders(actor=actor, workspace=workspace, handle=TextIOWrapper(upload.file, encoding="utf-8-sig", newline=""))
+
+
 def _import_row(actor, workspace, data: dict, report: ImportReport) -> None:
     org_name = data.get("organisation", "")
     created_org = False

@@ -15,7 +15,7 @@ from heard.core.pagination import paginate
 from heard.core.queries import get_workspace
 from heard.core.validation import time_zones
 
-from . import actions, queries
+from . import actions, person, queries
 from .forms import (
     ConsentForm,
     DisclosureForm,
@@ -78,18 +78,26 @@ def stakeholder_edit(request, ws, pk):
     return _stakeholder_form_page(request, workspace, form, stakeholder)
 
 
-@login_required
-def stakeholder_detail(request, ws, pk):
-    workspace = get_workspace(request.user, ws)
-    stakeholder = queries.get_stakeholder(request.user, workspace, pk)
+def _detail_page(request, workspace, stakeholder, *, consent_form=None, disclosure_form=None, status=200):
+    """The person's page: facts, everything heard holds on them newest first, consents, disclosures."""
+    products = list(workspace.products.all())
     return render(request, "stakeholders/detail.html", {
         "workspace": workspace, "stakeholder": stakeholder,
         "consents": stakeholder.consents.all(), "disclosures": stakeholder.disclosures.all(),
-        "consent_form": ConsentForm(), "disclosure_form": DisclosureForm(),
+        "consent_form": consent_form or ConsentForm(), "disclosure_form": disclosure_form or DisclosureForm(),
+        "timeline": person.timeline(request.user, stakeholder, kind=request.GET.get("show", "").strip(), page=request.GET.get("page")),
+        "products": products,
+        "can_record": permissions.can(request.user, workspace, "feedback.record") and not stakeholder.is_erased and bool(products),
         "can_edit": permissions.can(request.user, workspace, "stakeholders.edit") and not stakeholder.is_erased,
         "can_erase": permissions.can(request.user, workspace, "stakeholders.erase") and not stakeholder.is_erased,
         "can_export": permissions.can(request.user, workspace, "stakeholders.export"),
-    })
+    }, status=status)
+
+
+@login_required
+def stakeholder_detail(request, ws, pk):
+    workspace = get_workspace(request.user, ws)
+    return _detail_page(request, workspace, queries.get_stakeholder(request.user, workspace, pk))
 
 
 @login_required
@@ -123,12 +131,7 @@ def consent_add(request, ws, pk):
     if submit(form, lambda: actions.grant_consent(actor=request.user, stakeholder=stakeholder, **form.cleaned_data)):
         messages.success(request, "Consent recorded.")
         return redirect("stakeholders:detail", ws=ws, pk=pk)
-    return render(request, "stakeholders/detail.html", {
-        "workspace": workspace, "stakeholder": stakeholder, "consents": stakeholder.consents.all(),
-        "disclosures": stakeholder.disclosures.all(), "consent_form": form, "disclosure_form": DisclosureForm(),
-        "can_edit": True, "can_erase": permissions.can(request.user, workspace, "stakeholders.erase"),
-        "can_export": permissions.can(request.user, workspace, "stakeholders.export"),
-    }, status=400)
+    return _detail_page(request, workspace, stakeholder, consent_form=form, status=400)
 
 
 @login_required
@@ -154,12 +157,7 @@ def disclosure_add(request, ws, pk):
     if submit(form, lambda: actions.add_disclosure(actor=request.user, stakeholder=stakeholder, **form.cleaned_data)):
         messages.success(request, "Disclosure recorded.")
         return redirect("stakeholders:detail", ws=ws, pk=pk)
-    return render(request, "stakeholders/detail.html", {
-        "workspace": workspace, "stakeholder": stakeholder, "consents": stakeholder.consents.all(),
-        "disclosures": stakeholder.disclosures.all(), "consent_form": ConsentForm(), "disclosure_form": form,
-        "can_edit": True, "can_erase": permissions.can(request.user, workspace, "stakeholders.erase"),
-        "can_export": permissions.can(request.user, workspace, "stakeholders.export"),
-    }, status=400)
+    return _detail_page(request, workspace, stakeholder, disclosure_form=form, status=400)
 
 
 GRID_SIZE = 5
@@ -207,17 +205,14 @@ def unheard(request, ws):
 
 @login_required
 def import_csv(request, ws):
-    from io import TextIOWrapper
-
-    from .importers import import_stakeholders
+    from .importers import import_upload
 
     workspace = get_workspace(request.user, ws, "stakeholders.import")
     form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else (None,)))
     report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():
-        handle = TextIOWrapper(form.cleaned_data["file"].file, encoding="utf-8-sig", newline="")
         try:
-            report = import_stakeholders(actor=request.user, workspace=workspace, handle=handle)
+            report = import_upload(actor=request.user, workspace=workspace, upload=form.cleaned_data["file"])
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text; save it as “CSV UTF-8” and try again.")
     return render(request, "stakeholders/import.html", {"workspace": workspace, "form": form, "report": report}, status=400 if (report and report.rejected) else 200)
