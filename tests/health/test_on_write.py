@@ -9,7 +9,7 @@ from django.utils import timezone
 from heard.feedback import actions as feedback_actions
 from heard.health import rollups
 from heard.health.models import BacklogEvent, HealthSnapshot, PendingWeek
-from heard.health.rollups import week_of
+from heard.health.weeks import week_of
 
 
 @pytest.mark.django_db

@@ -12,8 +12,9 @@ from django.utils import timezone
 from heard.health import rollups
 from heard.health.figures import FIGURES
 from heard.health.models import Flag, HealthSnapshot, PendingWeek
-from heard.health.rollups import CUSTOMER_KINDS, _series_key, day_start, latency_bucket, week_of
+from heard.health.rollups import _series_key
 from heard.health.snapshot import _months
+from heard.health.weeks import CUSTOMER_KINDS, day_start, latency_bucket, week_of
 
 from .conftest import build_world
 

@@ -20,6 +20,7 @@ SERIES_DAYS = (-112, -84, -56, -35, -14)
 PROXY_ITEM = {"invoicing": "Bulk edit of price lists", "field-app": "Custom job templates"}
 REOPENED_ITEM = {"invoicing": "Recurring invoices", "field-app": "Offline maps"}
 EARLIER = 70  # feedback items per product in the year before the feedback demo's year
+EARLIER_CYCLE = "Two quarters ago"
 
 
 def load(workspace):
@@ -181,7 +182,7 @@ def _earlier_cycle(product):
     from heard.feedback.models import Feedback
 
     today = timezone.now().date()
-    name = "Two quarters ago"
+    name = EARLIER_CYCLE
     if ClosureCycle.objects.filter(product=product, name=name).exists():
         return
     ends = today - timedelta(days=150)

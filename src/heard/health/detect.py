@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 
 from .models import Flag, Rule, SessionOutcome
-from .rollups import _spans, day_start
+from .weeks import _spans, day_start
 
 RITUAL_OCCURRENCES = 3  # a series whose last 3 occurrences changed nothing is a ritual
 MATURING_DAYS = 21  # re-check sessions whose grace period ran out this recently

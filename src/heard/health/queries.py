@@ -134,7 +134,7 @@ class Drill:
 
 
 def _window_start(now):
-    from .rollups import day_start, week_of
+    from .weeks import day_start, week_of
 
     return day_start(week_of(now) - timedelta(weeks=12))
 
@@ -279,7 +279,7 @@ def rotation_suggestions(actor, session, *, per_segment: int = 3) -> Rotation:
 
     product = session.product
     permissions.require(actor, product.workspace, "workspace.view")
-    from .rollups import engagement
+    from .weeks import engagement
 
     cap = engagement(product).invitations_per_quarter
     over = []

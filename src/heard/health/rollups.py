@@ -11,50 +11,29 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from heard.core import tasks
+
 from .models import HealthSnapshot, PendingWeek, RefreshRequest, WeekCount, WeekPeople
+from .weeks import (  # noqa: F401
+    CUSTOMER_KINDS,
+    _spans,
+    day_start,
+    engagement,
+    latency_bucket,
+    week_bounds,
+    week_of,
+)
 
 PER_PERSON = ("voice", "seat")
 
-# Latency buckets: whole days up to 90, then whole weeks up to a year, then "a year or more".
-DAY_BUCKETS = 90
-YEAR = 365
 SPAN_WEEKS = 106  # two years of monthly points plus the window before them
-CUSTOMER_KINDS = ("end_user", "buyer", "operator", "support", "regulator", "partner")
 CHANGE_DISPOSITIONS = ("planned", "already_done")
-
-
-# ---------------------------------------------------------------- weeks
-
-def week_of(moment) -> date:
-    """The Monday (UTC) of the week ``moment`` (a datetime or a date) falls in."""
-    if isinstance(moment, datetime):
-        moment = moment.astimezone(UTC).date() if timezone.is_aware(moment) else moment.date()
-    return moment - timedelta(days=moment.weekday())
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def week_bounds(week: date) -> tuple[datetime, datetime]:
-    start = day_start(week)
-    return start, start + timedelta(days=7)
-
-
-def latency_bucket(delta: timedelta) -> int:
-    """Days from hearing to an answer, in the bucket the histograms keep (see module doc)."""
-    days = max(0, int(delta.total_seconds() // 86400))
-    if days <= DAY_BUCKETS:
-        return days
-    if days < YEAR:
-        return days - (days - DAY_BUCKETS) % 7
-    return YEAR
 
 
 # ---------------------------------------------------------------- marking (on write)
@@ -84,7 +63,7 @@ def request_refresh(product_id: int) -> None:
         if RefreshRequest.objects.filter(product_id=product_id).exists():
             return
         RefreshRequest.objects.create(product_id=product_id, requested_at=now)
-    transaction.on_commit(lambda: _enqueue(product_id))
+    _enqueue(product_id)
 
 
 def waiting(product_id: int) -> bool:
@@ -93,9 +72,7 @@ def waiting(product_id: int) -> bool:
 
 
 def _enqueue(product_id: int) -> None:
-    from .tasks import refresh_health
-
-    refresh_health.enqueue(product_id)
+    tasks.enqueue("health.refresh_health", product_id)
 
 
 # ---------------------------------------------------------------- people
@@ -249,17 +226,6 @@ def count_week(product, week: date, people: People, *, lead_days: int, now: date
     return count_span(product, week, 1, people, lead_days=lead_days, now=now)[week]
 
 
-def _spans(weeks: set[date], longest: int = 13) -> list[tuple[date, int]]:
-    """Consecutive runs of weeks, at most ``longest`` long, as (first, length)."""
-    runs: list[tuple[date, int]] = []
-    for week in sorted(weeks):
-        if runs and runs[-1][0] + timedelta(weeks=runs[-1][1]) == week and runs[-1][1] < longest:
-            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
-        else:
-            runs.append((week, 1))
-    return runs
-
-
 def _closure_weeks(product, weeks: set[date]) -> set[date]:
     """Weeks whose closure counts depend on feedback of ``weeks`` (cycles overlapping them)."""
     from heard.closure.models import ClosureCycle
@@ -295,12 +261,6 @@ def _store_span(product, first: date, weeks: int, counted: dict[date, tuple[Coun
          for _, outcomes in counted.values() for sid, key, ends_at, n, ch in outcomes],
         batch_size=5000,
     )
-
-
-def engagement(product):
-    from heard.sessions.models import EngagementModel
-
-    return EngagementModel.objects.filter(product=product).first() or EngagementModel(product=product)
 
 
 # ---------------------------------------------------------------- refresh and rebuild

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .figures import BY_KEY, FIGURES
 from .models import HealthSnapshot, WeekCount, WeekPeople
-from .rollups import CUSTOMER_KINDS, week_of
+from .weeks import CUSTOMER_KINDS, week_of
 
 WINDOW = 13
 WEEKS = 26
@@ -342,7 +342,7 @@ def _top(ctx: Context, metric: str, window, limit: int) -> list[dict]:
 
 
 def build(product, *, now: datetime | None = None, model=None) -> HealthSnapshot:
-    from .rollups import engagement
+    from .weeks import engagement
 
     now = now or timezone.now()
     data = compute(product, now=now, model=model or engagement(product))
