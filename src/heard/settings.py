@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "heard.core",
     "heard.stakeholders",
+    "heard.participation",
     "heard.sessions",
     "heard.backlog",
     "heard.feedback",

@@ -213,12 +213,22 @@ def test_the_workspace_home_sums_its_products(product, workspace, client_as):
     _said(product, "Exports are slow for a whole year.", days_ago=20)
     _said(second, "Offline forms lose photos.", days_ago=20)
     _said(second, "Sync takes minutes on 3G.", days_ago=30)
+    for where, days in ((product, 3), (second, 4), (second, 9)):
+        late = decision_actions.create_decision(actor=None, product=where, data={"question": f"Late by {days}?", "due_date": str(date.today() - timedelta(days=days))})
+        decision_actions.add_participant(actor=None, decision=late, stakeholder=_person(workspace, f"Adviser {days}").pk, right="advises", required=True)
     found = inbox.workspace_inbox(None, workspace)
+    # Sources answer the workspace in fewer queries; the sums must equal each product's count.
+    for summed in found.sections:
+        if summed.scope == inbox.PRODUCT:
+            assert summed.count == sum(_section(inbox.product_inbox(None, p), summed.key).count for p in (product, second)), summed.key
+    assert _section(found, "decisions.overdue").count == 3
+    assert [ln.text for ln in _section(found, "decisions.awaiting_advice").lines] == ["Late by 9?", "Late by 4?", "Late by 3?"]
+    assert [ln.product.slug for ln in _section(found, "decisions.awaiting_advice").lines] == ["field", "field", "app"]
     section = _section(found, "feedback.unconsidered")
     assert section.count == 3
     assert [(p.slug, n) for p, n in section.by_product] == [("app", 1), ("field", 2)]
     html = client_as("developer").get("/w/acme/").content.decode()
-    assert "<strong>3</strong> things need a person now" in html
+    assert f"<strong>{found.total}</strong> things need a person now" in html
     assert 'href="/w/acme/p/field/#inbox-feedback-unconsidered">Field App (2)</a>' in html
     assert "(Field App)" in html  # each line names its product
 

@@ -97,3 +97,20 @@ def test_backlog_item_links_feedback_with_the_picker(things, client_as):
     assert wrong.status_code == 400
     assert f"No feedback “{things['elsewhere'].pk}” in Acme App" in wrong.content.decode()
     assert client_as("viewer").post(f"/w/acme/p/app/backlog/{item.pk}/feedback-links/", {"feedback": "1"}).status_code == 403
+
+
+def test_backlog_items_and_decisions_link_a_theme_with_the_picker(things, client_as):
+    client = client_as("scrum_master")
+    item, decision, theme = things["item"], things["decision"], things["theme"]
+    page = client.get(f"/w/acme/p/app/backlog/{item.pk}/").content.decode()
+    assert 'id="theme_link_theme"' in page and "kind=theme" in page
+    done = client.post("/w/acme/p/app/support/themes/link/", {"theme": f"#{theme.pk}", "weight": "3", "target": "backlog_item", "target_id": item.pk})
+    assert done.status_code == 302 and done["Location"] == f"/w/acme/p/app/backlog/{item.pk}/"
+    done = client.post("/w/acme/p/app/support/themes/link/", {"theme": str(theme.pk), "weight": "1", "target": "decision", "target_id": decision.pk})
+    assert done["Location"] == f"/w/acme/p/app/decisions/{decision.pk}/"
+    assert sorted((link.weight, bool(link.backlog_item_id)) for link in theme.links.all()) == [(1, False), (3, True)]
+    refused = client.post("/w/acme/p/app/support/themes/link/", {"theme": "999999", "weight": "2", "target": "decision", "target_id": decision.pk})
+    assert refused.status_code == 400 and "No theme “999999” in Acme App" in refused.content.decode()
+    # A developer may not edit themes: no form, and the action refuses.
+    assert 'id="theme_link_theme"' not in client_as("developer").get(f"/w/acme/p/app/backlog/{item.pk}/").content.decode()
+    assert client_as("developer").post("/w/acme/p/app/support/themes/link/", {"theme": str(theme.pk), "weight": "2", "target": "decision", "target_id": decision.pk}).status_code == 403

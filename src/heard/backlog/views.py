@@ -10,6 +10,7 @@ from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
 from heard.core.queries import get_product, get_workspace
+from heard.themes.forms import link_to_theme_form
 
 from . import actions, queries
 from .forms import BacklogItemForm, CriterionForm, FeedbackLinkForm, ImportForm
@@ -71,6 +72,8 @@ def item_move(request, ws, product, pk):
         return render(request, "backlog/_card.html", {"workspace": workspace, "product": product, "item": item,
                                                      "statuses": BacklogStatus.choices, "can_edit": True})
     messages.success(request, f"Moved “{item.title}” to {item.get_status_display()}.")
+    if request.POST.get("next") == "detail":
+        return redirect("backlog:detail", ws=ws, product=product.slug, pk=item.pk)
     return redirect(f"{reverse('backlog:list', kwargs={'ws': ws, 'product': product.slug})}#item-{item.pk}")
 
 
@@ -97,11 +100,37 @@ def _detail(request, workspace, product, item, criterion_form=None, link_form=No
         "criteria": item.criteria.prefetch_related("co_writers").all(),
         "conversations": queries.conversations(request.user, item),
         "theme_links": queries.linked_themes(item),
+        "theme_link_form": link_to_theme_form(request.user, workspace, "backlog_item", item.pk),
         "criterion_form": criterion_form or CriterionForm(workspace=workspace),
         "link_form": link_form or FeedbackLinkForm(item=item),
-        "can_edit": permissions.can(request.user, workspace, "backlog.edit"),
+        "can_edit": permissions.can(request.user, workspace, "backlog.edit"), "statuses": BacklogStatus.choices,
         "can_link": permissions.can(request.user, workspace, "feedback.record"),
     }, status=status)
+
+
+INLINE_FIELDS = {"title": False, "description": True, "increment": False}  # field -> shown on several lines
+
+
+@login_required
+@require_POST
+def item_inline(request, ws, product, pk):
+    """Save one field edited in place on the item's page; answers the new value (or the
+    message for the field, 400). The full edit page is the way without JavaScript."""
+    from heard.core.errors import HeardError
+
+    workspace, product = _scope(request, ws, product, "backlog.edit")
+    item = queries.get_item(request.user, product, pk)
+    field = request.POST.get("field", "")
+    try:
+        if field not in INLINE_FIELDS:
+            raise HeardError("invalid", f"“{field}” cannot be edited in place; use the edit page.", "field")
+        actions.update_item(actor=request.user, item=item, data={field: request.POST.get("value", "")})
+    except HeardError as exc:
+        message = (getattr(exc, "errors", None) or {}).get(field) or exc.message
+        return HttpResponse(message, status=exc.status, content_type="text/plain; charset=utf-8")
+    item.refresh_from_db()
+    return render(request, "core/_inline_value.html", {"value": getattr(item, field), "multiline": INLINE_FIELDS[field],
+                                                       "empty": "not planned" if field == "increment" else "—"})
 
 
 @login_required

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -106,3 +108,25 @@ def page_response(queryset, page, per_page, convert=None) -> dict:
 def given(payload: Schema) -> dict:
     """The fields the caller actually sent (for PATCH: change only those)."""
     return payload.model_dump(exclude_unset=True)
+
+
+class ProductOut(Schema):
+    """Base of the answers about something that belongs to a product: ``product`` is its slug."""
+
+    product: str
+
+    @staticmethod
+    def resolve_product(obj):
+        return obj.product.slug
+
+
+class JobOut(ProductOut):
+    """Base of the answers about background work (core.models.BackgroundJob): poll it until
+    ``status`` is done or failed."""
+
+    id: int
+    status: str = Field(..., description="queued, running, done or failed.")
+    error: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

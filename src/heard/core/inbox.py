@@ -25,10 +25,13 @@ describes the interface for other apps.
 
 from __future__ import annotations
 
+import functools
 import heapq
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Count
 from django.utils.module_loading import autodiscover_modules
 
 from . import permissions
@@ -83,11 +86,23 @@ class Source:
         """``target`` is a Product (scope PRODUCT) or a Workspace (scope WORKSPACE)."""
         raise NotImplementedError
 
+    def collect_many(self, actor, products: list, *, limit: int) -> tuple[dict[int, int], list[Line]]:
+        """For the workspace home: {product id: count} and the newest ``limit`` lines across
+        ``products`` (each line's ``product`` set). By default one ``collect`` per product; a
+        source answers in fewer queries by overriding it."""
+        counts: dict[int, int] = {}
+        lines: list[Line] = []
+        for product in products:
+            found = self.collect(actor, product, limit=limit)
+            counts[product.pk] = found.count
+            lines += [ln if ln.product else _with_product(ln, product) for ln in found.lines]
+        return counts, _newest_first(lines, limit)
+
 
 class QuerySource(Source):
     """A source read from one queryset: give ``rows(product)`` (an indexed filter),
-    ``newest`` (its ordering, newest first), ``related`` (for select_related), ``line(row)``
-    and, if there is a list to work through them all, ``more(product)``."""
+    ``newest`` (its ordering, newest first), ``related`` (for select_related),
+    ``line(row, product)`` and, if there is a list to work through them all, ``more(product)``."""
 
     newest: tuple[str, ...] = ("-pk",)
     related: tuple[str, ...] = ()
@@ -95,7 +110,7 @@ class QuerySource(Source):
     def rows(self, product):
         raise NotImplementedError
 
-    def line(self, row) -> Line:
+    def line(self, row, product) -> Line:
         raise NotImplementedError
 
     def more(self, product) -> str:
@@ -104,8 +119,18 @@ class QuerySource(Source):
     def collect(self, actor, product, *, limit):
         qs = self.rows(product)
         count = qs.count()
-        lines = [self.line(row) for row in qs.select_related(*self.related).order_by(*self.newest)[:limit]] if (count and limit) else []
+        lines = [self.line(row, product) for row in qs.select_related(*self.related).order_by(*self.newest)[:limit]] if (count and limit) else []
         return Found(count, lines, self.more(product))
+
+    def collect_many(self, actor, products, *, limit):
+        # One count per product in one grouped query, and the newest lines across them all.
+        if not products:
+            return {}, []
+        by_id = {p.pk: p for p in products}
+        qs = functools.reduce(operator.or_, (self.rows(p) for p in products))
+        counts = dict(qs.order_by().values_list("product_id").annotate(n=Count("pk")))
+        rows = qs.select_related(*self.related).order_by(*self.newest)[:limit] if (limit and any(counts.values())) else []
+        return counts, [_with_product(self.line(row, by_id[row.product_id]), by_id[row.product_id]) for row in rows]
 
 
 _registry: dict[str, Source] = {}
@@ -211,14 +236,9 @@ def workspace_inbox(actor, workspace: Workspace, *, limit: int = DEFAULT_LIMIT, 
             found = source.collect(actor, workspace, limit=limit)
             sections.append(Section(source.key, source.title, source.good, found.count, _newest_first(found.lines, limit), found.more_url, WORKSPACE))
             continue
-        count, lines, by_product = 0, [], []
-        for product in products:
-            found = source.collect(actor, product, limit=limit)
-            if found.count:
-                count += found.count
-                by_product.append((product, found.count))
-                lines += [ln if ln.product else _with_product(ln, product) for ln in found.lines]
-        sections.append(Section(source.key, source.title, source.good, count, _newest_first(lines, limit), "", PRODUCT, by_product))
+        counts, lines = source.collect_many(actor, products, limit=limit)
+        by_product = [(p, counts[p.pk]) for p in products if counts.get(p.pk)]
+        sections.append(Section(source.key, source.title, source.good, sum(n for _, n in by_product), _newest_first(lines, limit), "", PRODUCT, by_product))
     return Inbox(workspace, None, sections)
 
 

@@ -152,3 +152,13 @@ def member_by_ref(workspace: Workspace, ref, field: str = "user") -> User:
     if membership is None:
         raise HeardError("invalid", f"“{text}” is not a member of this workspace.", field)
     return membership.user
+
+
+def by_number(queryset, ref, *, field: str, what: str, where: str):
+    """The row of ``queryset`` a form names by its number (``12`` or ``#12``); a HeardError on
+    ``field`` ("No WHAT “12” in WHERE: …") when there is none."""
+    text = str(getattr(ref, "pk", ref) or "").strip().lstrip("#")
+    found = queryset.filter(pk=int(text)).first() if text.isdigit() else None
+    if found is None:
+        raise HeardError("invalid", f"No {what} “{text}” in {where}: type words to search, or its number." if text else f"Say which {what}.", field)
+    return found

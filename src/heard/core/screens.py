@@ -13,7 +13,7 @@ import re
 from heard.demo import DEMO_LOGIN as DEMO_OWNER
 from heard.demo import DEMO_PASSWORD
 
-__all__ = ["DEMO_OWNER", "DEMO_PASSWORD", "MAIN_PAGES", "discover_pages"]
+__all__ = ["DEMO_OWNER", "DEMO_PASSWORD", "MAIN_PAGES", "PORTAL_PAGES", "discover_pages", "portal_link", "sign_in_to_portal"]
 
 W = "/w/demo"
 P = f"{W}/p/invoicing"
@@ -58,6 +58,45 @@ def discover_pages(page) -> list[tuple[str, str]]:
     whose list has no matching link (the demo has none of that thing)."""
     found = []
     for entry in MAIN_PAGES:
+        if len(entry) == 2:
+            found.append(entry)
+            continue
+        name, list_path, pattern = entry
+        page.goto(list_path)
+        hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        match = next((h for h in hrefs if re.search(pattern, h.split("?")[0])), None)
+        if match:
+            found.append((name, match))
+    return found
+
+
+# The stakeholder portal, signed in as a demo customer who has been sent closure notes.
+PORTAL_PAGES: list[tuple] = [
+    ("portal-home", "/portal/me/"),
+    ("portal-give-feedback", "/portal/feedback/new/"),
+    ("portal-note", "/portal/me/", r"/portal/notes/\d+/$"),
+    ("portal-feedback", "/portal/me/", r"/portal/feedback/\d+/$"),
+]
+
+
+def portal_link(base_url: str) -> str:
+    """A one-time portal sign-in link for a demo stakeholder with closure notes (needs Django set up)."""
+    from heard.closure.models import ClosureNote
+    from heard.portal import actions
+
+    note = ClosureNote.objects.filter(cycle__product__workspace__slug="demo").exclude(status="draft").select_related("stakeholder").order_by("id").first()
+    if note is None:
+        note = ClosureNote.objects.filter(cycle__product__workspace__slug="demo").select_related("stakeholder").order_by("id").first()
+    return actions.issue_link(note.stakeholder, base_url)
+
+
+def sign_in_to_portal(page, link: str) -> list[tuple[str, str]]:
+    """Follow a portal link in ``page``, sign in, and resolve PORTAL_PAGES to paths."""
+    page.goto(link)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    found = []
+    for entry in PORTAL_PAGES:
         if len(entry) == 2:
             found.append(entry)
             continue

@@ -76,3 +76,10 @@ def collect(errors: dict, cleaned: dict, field: str, clean) -> None:
         cleaned[field] = clean()
     except HeardError as exc:
         errors[exc.field or field] = exc.message
+
+
+def unknown_fields(data: dict, allowed) -> dict[str, str]:
+    """The start of an action's field errors: the first field ``data`` names that is not in
+    ``allowed`` (so a caller's typo is reported, not silently ignored)."""
+    unknown = sorted(set(data) - set(allowed))
+    return {unknown[0]: f"Unknown field “{unknown[0]}”."} if unknown else {}

@@ -13,16 +13,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product, Workspace
 from heard.core.queries import member_by_ref
-from heard.core.validation import check_choice, check_required, collect
+from heard.core.validation import check_choice, check_required, collect, unknown_fields
+from heard.participation import actions as participation
+from heard.participation import subjects
+from heard.participation.queries import waiting_advisers
 from heard.stakeholders.models import Stakeholder
-from heard.stakeholders.queries import stakeholder_by_ref
 
 from .models import (
     EVIDENCE_FIELDS,
@@ -91,13 +92,6 @@ def _still_open(decision: Decision) -> None:
         raise HeardError("conflict", f"This decision is {decision.get_status_display().lower()}; it is kept as a record. Supersede it to change it.")
 
 
-def _touch_heard(stakeholder: Stakeholder | None, when) -> None:
-    """Keep the stakeholder's ``last_heard_at`` rollup current."""
-    if stakeholder is None:
-        return
-    Stakeholder.objects.filter(pk=stakeholder.pk).filter(Q(last_heard_at__isnull=True) | Q(last_heard_at__lt=when)).update(last_heard_at=when)
-
-
 def _snapshot(decision: Decision) -> dict:
     data = audit.snapshot(decision)
     data.pop("updated_at", None)
@@ -108,11 +102,8 @@ def _snapshot(decision: Decision) -> dict:
 
 def clean_decision(product: Product, data: dict, *, instance: Decision | None = None) -> dict:
     """Check the given decision fields (see DECISION_FIELDS); raise HeardValidationErrors."""
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, DECISION_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(DECISION_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "question" in data or instance is None:
         collect(errors, cleaned, "question", lambda: check_required(data.get("question"), "question", "Question", 300))
     if "context" in data:
@@ -207,11 +198,8 @@ def supersede(*, actor, decision: Decision, data: dict) -> Decision:
 # ---------------------------------------------------------------- options
 
 def _clean_option(data: dict, partial: bool) -> dict:
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, OPTION_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(OPTION_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "title" in data or not partial:
         collect(errors, cleaned, "title", lambda: check_required(data.get("title"), "title", "Title", 200))
     for field in ("value", "cost", "risk", "notes"):
@@ -319,98 +307,25 @@ def remove_evidence(*, actor, evidence: DecisionEvidence) -> None:
 
 # ---------------------------------------------------------------- participants and advice
 
-@transaction.atomic
-def add_participant(*, actor, decision: Decision, stakeholder: Any = None, user: Any = None, right: str = DecisionRight.CONTRIBUTES, required: Any = False) -> DecisionParticipant:
-    """Give a stakeholder (id) or a team member (id or e-mail) a decision right.
-
-    ``required`` only applies to advisers: the decision then waits for their advice.
-    """
-    workspace = _workspace(decision)
-    permissions.require(actor, workspace, "decisions.edit")
-    _still_open(decision)
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    given_stakeholder, given_user = stakeholder not in (None, ""), user not in (None, "")
-    if given_stakeholder == given_user:
-        errors["stakeholder"] = "Choose either a stakeholder or a team member."
-    elif given_stakeholder:
-        collect(errors, cleaned, "stakeholder", lambda: stakeholder_by_ref(workspace, stakeholder))
-    else:
-        collect(errors, cleaned, "user", lambda: member_by_ref(workspace, user))
-    collect(errors, cleaned, "right", lambda: check_choice(right or DecisionRight.CONTRIBUTES, DecisionRight, "right", "decision right"))
-    cleaned["required"] = _flag(required)
-    if cleaned["required"] and cleaned.get("right") not in (None, DecisionRight.ADVISES):
-        errors.setdefault("required", "Only advisers can be required to weigh in.")
-    if not errors:
-        field = "stakeholder" if "stakeholder" in cleaned else "user"
-        person = cleaned[field]
-        if decision.participants.filter(**{field: person}).exists():
-            errors[field] = f"{getattr(person, 'display_name', person)} already takes part in this decision."
-    if errors:
-        raise HeardValidationErrors(errors)
-    participant = DecisionParticipant.objects.create(decision=decision, **cleaned)
-    audit.record(actor=actor, workspace=workspace, verb="decision_participant.added", target=participant, after=audit.snapshot(participant))
-    return participant
+def add_participant(*, actor, decision: Decision, **person) -> DecisionParticipant:
+    """Give a stakeholder (``stakeholder=`` id) or a team member (``user=`` id or e-mail) a
+    decision right (``right=``); ``required=True`` makes an adviser's advice a condition of
+    deciding. See participation.actions.add_participant."""
+    return participation.add_participant(actor=actor, subject=decision, **person)
 
 
-@transaction.atomic
 def update_participant(*, actor, participant: DecisionParticipant, right: str | None = None, required: Any = None) -> DecisionParticipant:
-    decision = participant.decision
-    workspace = _workspace(decision)
-    permissions.require(actor, workspace, "decisions.edit")
-    _still_open(decision)
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    if right is not None:
-        collect(errors, cleaned, "right", lambda: check_choice(right, DecisionRight, "right", "decision right"))
-    new_right = cleaned.get("right", participant.right)
-    new_required = _flag(required) if required is not None else (participant.required and new_right == DecisionRight.ADVISES)
-    if new_required and new_right != DecisionRight.ADVISES:
-        errors.setdefault("required", "Only advisers can be required to weigh in.")
-    if errors:
-        raise HeardValidationErrors(errors)
-    before = audit.snapshot(participant)
-    participant.right, participant.required = new_right, new_required
-    participant.save()
-    audit.record(actor=actor, workspace=workspace, verb="decision_participant.updated", target=participant, before=before, after=audit.snapshot(participant))
-    return participant
+    return participation.update_participant(actor=actor, participant=participant, right=right, required=required)
 
 
-@transaction.atomic
-def remove_participant(*, actor, participant: DecisionParticipant) -> None:
-    decision = participant.decision
-    workspace = _workspace(decision)
-    permissions.require(actor, workspace, "decisions.edit")
-    _still_open(decision)
-    audit.delete_with_event(actor=actor, workspace=workspace, target=participant, verb="decision_participant.removed")
-
-
-@transaction.atomic
-def weigh_in(*, actor, participant: DecisionParticipant, advice: str) -> DecisionParticipant:
-    """Record a participant's advice. A team member weighs in for themselves; someone who
-    may edit decisions can type in a stakeholder's (or a colleague's) advice."""
-    decision = participant.decision
-    workspace = _workspace(decision)
-    own = actor is not None and participant.user_id is not None and participant.user_id == getattr(actor, "pk", None)
-    if own:
-        permissions.require(actor, workspace, "workspace.view")
-    else:
-        permissions.require(actor, workspace, "decisions.edit")
-    _still_open(decision)
-    text = check_required(advice, "advice", "Advice", 10_000)
-    before = audit.snapshot(participant)
-    participant.advice = text
-    participant.weighed_in_at = timezone.now()
-    participant.save(update_fields=["advice", "weighed_in_at"])
-    _touch_heard(participant.stakeholder, participant.weighed_in_at)
-    audit.record(actor=actor, workspace=workspace, verb="decision_participant.weighed_in", target=participant, before=before, after=audit.snapshot(participant))
-    return participant
+remove_participant = participation.remove_participant
+weigh_in = participation.weigh_in
 
 
 # ---------------------------------------------------------------- deciding
 
 def missing_advisers(decision: Decision) -> list[DecisionParticipant]:
-    return [p for p in decision.participants.select_related("user", "stakeholder") if p.right == DecisionRight.ADVISES and p.required and not p.has_weighed_in]
+    return waiting_advisers(list(decision.participants.select_related("user", "stakeholder")))
 
 
 def _may_decide(actor, decision: Decision) -> None:
@@ -510,11 +425,8 @@ def escalate(*, actor, decision: Decision, forum: Any, reason: str) -> Decision:
 # ---------------------------------------------------------------- escalation forums
 
 def _clean_forum(workspace: Workspace, data: dict, instance: EscalationForum | None = None) -> dict:
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, FORUM_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(FORUM_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "name" in data or instance is None:
         def _name():
             name = check_required(data.get("name"), "name", "Name", 200)
@@ -599,50 +511,16 @@ def delete_forum(*, actor, forum: EscalationForum) -> None:
     forum.delete()
 
 
-# ---------------------------------------------------------------- comments
+# ---------------------------------------------------------------- comments, and a person's data
 
-@transaction.atomic
 def add_comment(*, actor=None, decision: Decision, stakeholder: Any = None, body: str) -> DecisionComment:
-    """Written input on a decision.
-
-    A team member comments as themselves. With ``stakeholder`` the comment is the
-    stakeholder's: typed in by a team member (``actor``) or sent from the portal
-    (``actor=None``), which only offers decisions open for comment. A stakeholder's comment
-    counts as hearing from them.
-    """
-    workspace = _workspace(decision)
-    permissions.require(actor, workspace, "feedback.record")
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    collect(errors, cleaned, "body", lambda: check_required(body, "body", "Comment", 10_000))
-    if stakeholder not in (None, ""):
-        collect(errors, cleaned, "stakeholder", lambda: stakeholder_by_ref(workspace, stakeholder))
-    if errors:
-        raise HeardValidationErrors(errors)
-    team_member = actor if getattr(actor, "is_authenticated", False) else None
-    author = cleaned.get("stakeholder")
-    if author is None and team_member is None:
-        raise HeardError("invalid", "A comment needs an author: a team member or a stakeholder.", "stakeholder")
-    if author is not None and team_member is None:
-        # From the portal: only where the team invited comments.
-        if not (decision.open_for_comment and not decision.confidential and decision.is_open):
-            raise HeardError("not_found", "Decision was not found.")
-    comment = DecisionComment.objects.create(
-        decision=decision, body=cleaned["body"], author_stakeholder=author,
-        author_user=None if author else team_member, recorded_by=team_member if author else None,
-    )
-    _touch_heard(author, comment.created_at)
-    audit.record(actor=actor, workspace=workspace, verb="decision_comment.added", target=comment, after=audit.snapshot(comment))
-    return comment
+    """Written input on a decision; see participation.actions.add_comment. From the portal
+    (``actor=None``) only on a decision open for comment."""
+    return participation.add_comment(actor=actor, subject=decision, body=body, stakeholder=stakeholder)
 
 
-# ---------------------------------------------------------------- personal data
-
-def _erase_person(stakeholder: Stakeholder) -> int:
-    """Blank what the person wrote on decisions; their participation and rights stay."""
-    changed = DecisionComment.objects.filter(author_stakeholder=stakeholder).update(body="(erased)")
-    changed += DecisionParticipant.objects.filter(stakeholder=stakeholder).exclude(advice="").update(advice="(erased)")
-    return changed
+def _portal_may_comment(decision: Decision) -> bool:
+    return decision.open_for_comment and not decision.confidential and decision.is_open
 
 
 def _export_person(stakeholder: Stakeholder):
@@ -656,3 +534,17 @@ def _export_person(stakeholder: Stakeholder):
             for c in DecisionComment.objects.filter(author_stakeholder=stakeholder).select_related("decision")
         ],
     }
+
+
+def register_participation() -> None:
+    """Decisions are a kind of thing people take part in: rights, required advice that must
+    be in before deciding, comments (from the portal where open). Called from ready()."""
+    from heard.stakeholders.actions import EXPORT_HOOKS, register_export_hook
+
+    subjects.register(subjects.SubjectKind(
+        name="decision", model=Decision, participant_model=DecisionParticipant, comment_model=DecisionComment,
+        edit_capability="decisions.edit", verb_prefix="decision_", advice=True,
+        check_changeable=_still_open, portal_may_comment=_portal_may_comment,
+    ))
+    if _export_person not in EXPORT_HOOKS:
+        register_export_hook(_export_person)

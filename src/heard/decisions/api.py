@@ -18,6 +18,7 @@ from heard.core.api import given as _given
 from heard.core.api import workspace_for
 from heard.core.pagination import paginate
 from heard.core.queries import get_product
+from heard.participation import api as participation_api
 
 from . import actions, queries
 from .models import Decision, DecisionEvidence, EscalationForum
@@ -86,51 +87,6 @@ class EvidenceIn(Schema):
     note: str = ""
 
 
-class ParticipantOut(Schema):
-    id: int
-    user_id: int | None
-    stakeholder_id: int | None
-    name: str
-    kind: str = Field(..., description="team_member or the stakeholder's kind.")
-    right: str
-    required: bool
-    advice: str
-    weighed_in_at: datetime | None
-
-    @staticmethod
-    def resolve_name(obj):
-        return obj.person_name
-
-    @staticmethod
-    def resolve_kind(obj):
-        return obj.stakeholder.kind if obj.stakeholder_id else "team_member"
-
-
-class ParticipantIn(Schema):
-    stakeholder: int | None = Field(None, description="A stakeholder id (or give user).")
-    user: str | int | None = Field(None, description="A team member's id or e-mail (or give stakeholder).")
-    right: str = Field("contributes", description="decides, advises, contributes or informed.")
-    required: bool = Field(False, description="Advisers only: the decision waits for their advice.")
-
-
-class ParticipantPatch(Schema):
-    right: str | None = None
-    required: bool | None = None
-
-
-class WeighInIn(Schema):
-    advice: str
-
-
-class DisclosureOut(Schema):
-    participant_id: int
-    stakeholder_id: int
-    name: str
-    kind: str
-    description: str
-    declared_at: datetime
-
-
 class ComplianceOut(Schema):
     required: bool
     heard: bool
@@ -143,22 +99,7 @@ class SegmentOut(Schema):
     name: str
 
 
-class CommentOut(Schema):
-    id: int
-    author: str
-    author_user_id: int | None
-    author_stakeholder_id: int | None
-    body: str
-    created_at: datetime
-
-    @staticmethod
-    def resolve_author(obj):
-        return obj.author_name
-
-
-class CommentIn(Schema):
-    body: str
-    stakeholder: int | None = Field(None, description="When typing in a stakeholder's comment: their id.")
+_participation = participation_api.schemas("decision")
 
 
 class DecisionSummary(Schema):
@@ -193,9 +134,9 @@ class DecisionOut(DecisionSummary):
     escalation_deadline: date | None
     options: list[OptionOut]
     evidence: list[EvidenceOut]
-    participants: list[ParticipantOut]
+    participants: list[_participation.participant_out]
     flags: list[FlagOut]
-    disclosures: list[DisclosureOut]
+    disclosures: list[participation_api.DisclosureOut]
     compliance: ComplianceOut
     edge_segments_unheard: list[SegmentOut]
     rationale_check: dict | None
@@ -312,10 +253,7 @@ class _DecisionView:
         self.evidence = report["evidence"]
         self.participants = report["participants"]
         self.flags = [{"code": f.code, "message": f.message} for f in report["flags"]]
-        self.disclosures = [
-            {"participant_id": p.pk, "stakeholder_id": d.stakeholder_id, "name": p.person_name, "kind": d.kind, "description": d.description, "declared_at": d.declared_at}
-            for p, d in report["disclosures"]
-        ]
+        self.disclosures = participation_api.disclosures_out(report["disclosures"])
         voice = report["compliance"]
         self.compliance = {"required": voice.required, "heard": voice.heard, "voices": voice.voices}
         self.edge_segments_unheard = report["missing_segments"]
@@ -440,52 +378,9 @@ def remove_evidence(request, decision_id: int, evidence_id: int, workspace: str 
     return Status(204, None)
 
 
-# ---------------------------------------------------------------- participants
+# ---------------------------------------------------------------- participants, advice and comments
 
-@router.get("/decisions/{decision_id}/participants", response=list[ParticipantOut])
-def list_participants(request, decision_id: int, workspace: str | None = None):
-    return queries.participants(_decision(request, decision_id, workspace))
-
-
-@router.post("/decisions/{decision_id}/participants", response={201: ParticipantOut})
-def add_participant(request, decision_id: int, payload: ParticipantIn, workspace: str | None = None):
-    decision = _decision(request, decision_id, workspace)
-    return Status(201, actions.add_participant(actor=request.auth, decision=decision, stakeholder=payload.stakeholder, user=payload.user, right=payload.right, required=payload.required))
-
-
-@router.patch("/decisions/{decision_id}/participants/{participant_id}", response=ParticipantOut)
-def update_participant(request, decision_id: int, participant_id: int, payload: ParticipantPatch, workspace: str | None = None):
-    decision = _decision(request, decision_id, workspace)
-    participant = queries.get_participant(request.auth, decision, participant_id)
-    return actions.update_participant(actor=request.auth, participant=participant, right=payload.right, required=payload.required)
-
-
-@router.delete("/decisions/{decision_id}/participants/{participant_id}", response={204: None})
-def remove_participant(request, decision_id: int, participant_id: int, workspace: str | None = None):
-    decision = _decision(request, decision_id, workspace)
-    actions.remove_participant(actor=request.auth, participant=queries.get_participant(request.auth, decision, participant_id))
-    return Status(204, None)
-
-
-@router.post("/decisions/{decision_id}/participants/{participant_id}/weigh-in", response=ParticipantOut)
-def weigh_in(request, decision_id: int, participant_id: int, payload: WeighInIn, workspace: str | None = None):
-    """Record the participant's advice (your own, or typed in for a stakeholder)."""
-    decision = _decision(request, decision_id, workspace)
-    participant = queries.get_participant(request.auth, decision, participant_id)
-    return actions.weigh_in(actor=request.auth, participant=participant, advice=payload.advice)
-
-
-# ---------------------------------------------------------------- comments
-
-@router.get("/decisions/{decision_id}/comments", response=list[CommentOut])
-def list_comments(request, decision_id: int, workspace: str | None = None):
-    return list(queries.comments(request.auth, _decision(request, decision_id, workspace)))
-
-
-@router.post("/decisions/{decision_id}/comments", response={201: CommentOut})
-def add_comment(request, decision_id: int, payload: CommentIn, workspace: str | None = None):
-    decision = _decision(request, decision_id, workspace)
-    return Status(201, actions.add_comment(actor=request.auth, decision=decision, stakeholder=payload.stakeholder, body=payload.body))
+participation_api.add_routes(router, "decision", prefix="/decisions/{decision_id}", lookup=_decision)
 
 
 # ---------------------------------------------------------------- escalation forums

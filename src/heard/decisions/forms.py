@@ -6,7 +6,9 @@ label on its own field.
 
 from django import forms
 
-from .models import DecisionRight, DecisionStatus, EvidenceKind, TieBreak
+from heard.participation import forms as participation
+
+from .models import DecisionStatus, EvidenceKind, TieBreak
 
 
 class DecisionForm(forms.Form):
@@ -54,23 +56,6 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ParticipantForm(forms.Form):
-    stakeholder = forms.ChoiceField(required=False, help_text="A customer or other stakeholder…")
-    user = forms.ChoiceField(required=False, label="Team member", help_text="…or a team member.")
-    right = forms.ChoiceField(choices=DecisionRight.choices, initial=DecisionRight.ADVISES, label="Decision right")
-    required = forms.BooleanField(required=False, label="Required adviser: the decision waits for their advice")
-
-    def __init__(self, *args, workspace, **kwargs):
-        kwargs.setdefault("auto_id", "participant_%s")
-        super().__init__(*args, **kwargs)
-        people = workspace.stakeholders.filter(erased_at__isnull=True).select_related("organisation").order_by("name")
-        self.fields["stakeholder"].choices = [("", "— none —")] + [
-            (str(s.pk), f"{s.name} ({s.get_kind_display()}{', ' + s.organisation.name if s.organisation else ''})") for s in people
-        ]
-        members = workspace.memberships.select_related("user").order_by("user__name", "user__email")
-        self.fields["user"].choices = [("", "— none —")] + [(str(m.user_id), f"{m.user.display_name} ({m.get_role_display()})") for m in members]
-
-
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(required=False, label="Chosen option", widget=forms.RadioSelect)
     rationale = forms.CharField(required=False, label="Rationale: because …", widget=forms.Textarea(attrs={"rows": 3}), help_text="Why this option; customers may read it, so write plainly.")
@@ -91,15 +76,12 @@ class EscalateForm(forms.Form):
         self.fields["forum"].choices = [("", "— choose —")] + [(str(f.pk), f"{f.name} (final authority: {f.final_authority.display_name})") for f in workspace.escalation_forums.select_related("final_authority")]
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment")
-    stakeholder = forms.ChoiceField(required=False, label="On behalf of", help_text="Leave empty to comment as yourself.")
+class CommentForm(participation.CommentForm):
+    """As oneself, or typed in on behalf of any stakeholder of the workspace."""
 
     def __init__(self, *args, workspace, **kwargs):
-        kwargs.setdefault("auto_id", "comment_%s")
-        super().__init__(*args, **kwargs)
-        people = workspace.stakeholders.filter(erased_at__isnull=True).order_by("name")
-        self.fields["stakeholder"].choices = [("", "— myself —")] + [(str(s.pk), s.name) for s in people]
+        people = workspace.stakeholders.filter(erased_at__isnull=True).order_by("name").values_list("pk", "name")
+        super().__init__(*args, stakeholders=list(people), **kwargs)
 
 
 class ForumForm(forms.Form):

@@ -11,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 
 from heard.core.models import Product, Workspace
-from heard.stakeholders.models import AuthoredComment
+from heard.participation import models as participation
+from heard.participation.models import Right
 
 
 class DecisionStatus(models.TextChoices):
@@ -24,11 +25,8 @@ class DecisionStatus(models.TextChoices):
 OPEN_STATUSES = (DecisionStatus.OPEN, DecisionStatus.ESCALATED)
 
 
-class DecisionRight(models.TextChoices):
-    DECIDES = "decides", "Decides"
-    ADVISES = "advises", "Advises"
-    CONTRIBUTES = "contributes", "Contributes"
-    INFORMED = "informed", "Informed"
+# The decision rights of participants are participation's.
+DecisionRight = Right
 
 
 class TieBreak(models.TextChoices):
@@ -183,48 +181,21 @@ class DecisionEvidence(models.Model):
         return None
 
 
-class DecisionParticipant(models.Model):
-    """A team member or a stakeholder with a decision right on one decision.
-
-    An adviser marked ``required`` must weigh in (``weighed_in_at`` and ``advice``) before
-    the decision can be taken.
-    """
+class DecisionParticipant(participation.Participant):
+    """A team member or a stakeholder with a decision right on one decision; a required
+    adviser must weigh in before the decision can be taken."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="decision_participations")
     stakeholder = models.ForeignKey("stakeholders.Stakeholder", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_participations")
-    right = models.CharField(max_length=20, choices=DecisionRight.choices, default=DecisionRight.CONTRIBUTES)
-    required = models.BooleanField(default=False, help_text="For advisers: the decision waits for their advice.")
-    advice = models.TextField(blank=True)
-    weighed_in_at = models.DateTimeField(null=True, blank=True)
-    added_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(stakeholder__isnull=False, user__isnull=True) | models.Q(stakeholder__isnull=True, user__isnull=False)),
-                name="decision_participant_is_stakeholder_xor_user",
-            ),
-            models.UniqueConstraint(fields=["decision", "stakeholder"], condition=models.Q(stakeholder__isnull=False), name="stakeholder_once_per_decision"),
-            models.UniqueConstraint(fields=["decision", "user"], condition=models.Q(user__isnull=False), name="user_once_per_decision"),
-        ]
-
-    def __str__(self):
-        return f"{self.person_name} ({self.get_right_display()})"
-
-    @property
-    def person_name(self) -> str:
-        return self.stakeholder.name if self.stakeholder_id else self.user.display_name
-
-    @property
-    def has_weighed_in(self) -> bool:
-        return self.weighed_in_at is not None
+    class Meta(participation.Participant.Meta):
+        constraints = participation.participant_constraints("decision", prefix="decision_")
 
 
-class DecisionComment(AuthoredComment):
-    """Written input on a decision, by a team member or a stakeholder (from the portal, or
-    typed in by a team member: ``recorded_by``)."""
+class DecisionComment(participation.Comment):
+    """Written input on a decision, by a team member or a stakeholder (from the portal where
+    the decision is open for comment, or typed in by a team member: ``recorded_by``)."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
     author_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision_comments")

@@ -21,6 +21,7 @@ class _DecisionPart(person.QueryPart):
 @person.register
 class DecisionRights(_DecisionPart):
     order = 30
+    newest = ("-invited_at", "-pk")
 
     def rows(self, stakeholder):
         return DecisionParticipant.objects.filter(stakeholder=stakeholder)
@@ -31,7 +32,7 @@ class DecisionRights(_DecisionPart):
             status += " · weighed in"
         elif p.required:
             status += " · advice awaited"
-        return person.Entry("decisions", p.weighed_in_at or p.added_at, p.decision.question, _url(p.decision), status,
+        return person.Entry("decisions", p.weighed_in_at or p.invited_at, p.decision.question, _url(p.decision), status,
                             p.advice[:160] or p.decision.get_status_display(), p.decision.product.name)
 
 

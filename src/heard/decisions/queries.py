@@ -13,12 +13,13 @@ from heard.core import permissions
 from heard.core.errors import HeardError
 from heard.core.models import Product, Workspace
 from heard.core.plain_language import PlainLanguageCheck, check
+from heard.participation import queries as participation
+from heard.participation.queries import comments, deciders, participants, waiting_advisers
 from heard.stakeholders.models import Disclosure, Segment, Stakeholder, StakeholderKind
 
 from .models import (
     OPEN_STATUSES,
     Decision,
-    DecisionComment,
     DecisionEvidence,
     DecisionOption,
     DecisionParticipant,
@@ -76,26 +77,12 @@ def get_evidence(actor, decision: Decision, pk) -> DecisionEvidence:
     return _part(decision.evidence.all(), pk, "Evidence")
 
 
-def get_participant(actor, decision: Decision, pk) -> DecisionParticipant:
-    permissions.require(actor, decision.product.workspace, "workspace.view")
-    return _part(decision.participants.select_related("user", "stakeholder"), pk, "Participant")
-
-
 def options(decision: Decision) -> list[DecisionOption]:
     return list(decision.options.all())
 
 
 def evidence(decision: Decision) -> list[DecisionEvidence]:
     return list(decision.evidence.select_related("feedback__stakeholder", "ticket__requester", "backlog_item"))
-
-
-def participants(decision: Decision) -> list[DecisionParticipant]:
-    return list(decision.participants.select_related("user", "stakeholder__organisation").prefetch_related("stakeholder__segments"))
-
-
-def comments(actor, decision: Decision) -> QuerySet[DecisionComment]:
-    permissions.require(actor, decision.product.workspace, "workspace.view")
-    return decision.comments.select_related("author_user", "author_stakeholder", "recorded_by")
 
 
 def forums(actor, workspace: Workspace) -> QuerySet[EscalationForum]:
@@ -191,15 +178,8 @@ def missing_edge_segments(decision: Decision, parts=None, links=None) -> list[Se
 
 
 def adviser_disclosures(decision: Decision, parts=None) -> list[tuple[DecisionParticipant, Disclosure]]:
-    """Conflict-of-interest and incentive disclosures of stakeholders who advised (right
-    "advises", or anyone who weighed in), current when the decision was taken."""
-    parts = participants(decision) if parts is None else parts
-    advisers = {p.stakeholder_id: p for p in parts if p.stakeholder_id and (p.right == DecisionRight.ADVISES or p.has_weighed_in)}
-    if not advisers:
-        return []
-    until = _moment(decision)
-    rows = Disclosure.objects.filter(stakeholder_id__in=advisers, declared_at__lte=until).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=until)).order_by("stakeholder__name", "-declared_at")
-    return [(advisers[d.stakeholder_id], d) for d in rows]
+    """Disclosures of the decision's advisers, current when it was taken (or now)."""
+    return participation.adviser_disclosures(participants(decision) if parts is None else parts, _moment(decision))
 
 
 def rationale_check(decision: Decision) -> PlainLanguageCheck | None:
@@ -218,7 +198,7 @@ def decision_flags(decision: Decision, parts=None, links=None) -> list[Flag]:
     if decision.is_open and not any(p.right == DecisionRight.DECIDES for p in parts) and decision.status != DecisionStatus.ESCALATED:
         flags.append(Flag("no_decider", "No one holds the right to decide. Add a participant who decides."))
     if decision.is_open:
-        waiting = [p.person_name for p in parts if p.right == DecisionRight.ADVISES and p.required and not p.has_weighed_in]
+        waiting = [p.person_name for p in waiting_advisers(parts)]
         if waiting:
             flags.append(Flag("missing_advice", f"Waiting for required advice from {', '.join(waiting)}."))
     if decision.touches_compliance and decision.status != DecisionStatus.SUPERSEDED:
@@ -236,10 +216,6 @@ def decision_flags(decision: Decision, parts=None, links=None) -> list[Flag]:
     if decision.status == DecisionStatus.ESCALATED and decision.escalation_deadline and decision.escalation_deadline < today:
         flags.append(Flag("escalation_overdue", f"The forum's deadline ({decision.escalation_deadline:%d %b %Y}) has passed."))
     return flags
-
-
-def deciders(parts: list[DecisionParticipant]) -> list[DecisionParticipant]:
-    return [p for p in parts if p.right == DecisionRight.DECIDES]
 
 
 def decision_report(actor, decision: Decision) -> dict:

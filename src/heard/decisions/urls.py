@@ -1,5 +1,7 @@
 from django.urls import path
 
+from heard.participation import urls as participation_urls
+
 from . import views
 
 app_name = "decisions"
@@ -15,11 +17,8 @@ urlpatterns = [
     path("<int:pk>/delete/", views.decision_delete, name="delete"),
     path("<int:pk>/options/", views.option_add, name="option_add"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
-    path("<int:pk>/participants/", views.participant_add, name="participant_add"),
-    path("<int:pk>/participants/<int:part_pk>/weigh-in/", views.weigh_in, name="weigh_in"),
-    path("<int:pk>/comments/", views.comment_add, name="comment_add"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/escalate/", views.escalate, name="escalate"),
     path("<int:pk>/supersede/", views.supersede, name="supersede"),
-    path("<int:pk>/<str:kind>/<int:part_pk>/remove/", views.remove_part, name="remove"),
+    *participation_urls.patterns("decision"),
 ]

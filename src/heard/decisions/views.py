@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from heard.core import permissions
-from heard.core.errors import HeardError
 from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
 from heard.core.queries import get_product, get_workspace
+from heard.participation import subjects
+from heard.participation import views as participation_views
+from heard.themes.forms import link_to_theme_form
 
 from . import actions, queries
 from .forms import (
@@ -25,7 +27,6 @@ from .forms import (
     EvidenceForm,
     ForumForm,
     OptionForm,
-    ParticipantForm,
 )
 from .models import DecisionStatus
 
@@ -94,7 +95,7 @@ def _detail(request, workspace, product, decision, status=200, **forms):
     report = queries.decision_report(request.user, decision)
     forms.setdefault("option_form", OptionForm())
     forms.setdefault("evidence_form", EvidenceForm())
-    forms.setdefault("participant_form", ParticipantForm(workspace=workspace))
+    forms.setdefault("participant_form", participation_views.participant_form(subjects.kind_named("decision"), workspace))
     forms.setdefault("decide_form", DecideForm(decision=decision))
     forms.setdefault("escalate_form", EscalateForm(workspace=workspace))
     forms.setdefault("comment_form", CommentForm(workspace=workspace))
@@ -106,7 +107,9 @@ def _detail(request, workspace, product, decision, status=200, **forms):
         p.can_weigh_in = decision.is_open and (can_edit or p.user_id == user.pk)
     return render(request, "decisions/detail.html", {
         "workspace": workspace, "product": product, "decision": decision, **report,
+        **participation_views.section_context(request, "decision", workspace, product, decision, participants=report["participants"], can_edit=can_edit and decision.is_open),
         "theme_links": queries.linked_themes(decision),
+        "theme_link_form": link_to_theme_form(user, workspace, "decision", decision.pk),
         "can_edit": can_edit and decision.is_open,
         "can_decide": decision.is_open and (final_authority or (decision.status == DecisionStatus.OPEN and permissions.can(user, workspace, "decisions.decide"))),
         "can_escalate": can_edit and decision.status == DecisionStatus.OPEN,
@@ -122,17 +125,32 @@ def decision_detail(request, ws, product, pk):
     return _detail(request, workspace, product_obj, queries.get_decision(request.user, product_obj, pk))
 
 
-def _sub_form_post(request, ws, product, pk, capability, form_name, make_form, do, success):
-    """Shared flow of the forms on the decision page: on success back to the decision,
-    otherwise the page again with the errors next to the fields."""
+def _load(request, ws, product, pk, capability):
     workspace, product_obj = _scope(request, ws, product, capability)
-    decision = queries.get_decision(request.user, product_obj, pk)
-    form = make_form(workspace, decision)
-    done = submit(form, lambda: do(form, decision))
-    if done:
-        messages.success(request, success(done))
-        return redirect(_detail_url(ws, product, pk))
-    return _detail(request, workspace, product_obj, decision, status=400, **{form_name: form})
+    return workspace, product_obj, queries.get_decision(request.user, product_obj, pk)
+
+
+def register_participation_pages() -> None:
+    """How the shared participation views find, show and word a decision's page."""
+    participation_views.register_pages("decision", participation_views.Pages(
+        load=_load, render=_detail, namespace="decisions",
+        comment_form=lambda data, workspace, decision: CommentForm(data, workspace=workspace),
+        parts={
+            "options": (queries.get_option, actions.remove_option, "option"),
+            "evidence": (queries.get_evidence, actions.remove_evidence, "evidence"),
+        },
+        wording={
+            "heading": "Participants and decision rights", "caption": "Who decides, advises, contributes or is informed, and their advice",
+            "right": "Right", "nobody": "No one has a decision right yet.", "add": "Add a person", "add_button": "Add person", "comments": "Comments",
+        },
+    ))
+
+
+def _sub_form_post(request, ws, product, pk, capability, form_name, make_form, do, success):
+    return participation_views.sub_form_post(
+        request, participation_views.PAGES["decision"], ws, product, pk, capability, form_name,
+        lambda w, p, d: make_form(w, d), do, success,
+    )
 
 
 @login_required
@@ -159,28 +177,6 @@ def evidence_add(request, ws, product, pk):
 
 @login_required
 @require_POST
-def participant_add(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "decisions.edit", "participant_form",
-        lambda w, d: ParticipantForm(request.POST, workspace=w),
-        lambda form, d: actions.add_participant(actor=request.user, decision=d, **form.cleaned_data),
-        lambda p: f"{p.person_name} {p.get_right_display().lower()}{' (required)' if p.required else ''}.",
-    )
-
-
-@login_required
-@require_POST
-def comment_add(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "feedback.record", "comment_form",
-        lambda w, d: CommentForm(request.POST, workspace=w),
-        lambda form, d: actions.add_comment(actor=request.user, decision=d, **form.cleaned_data),
-        lambda c: "Comment added.",
-    )
-
-
-@login_required
-@require_POST
 def decide(request, ws, product, pk):
     return _sub_form_post(
         request, ws, product, pk, "workspace.view", "decide_form",
@@ -202,49 +198,12 @@ def escalate(request, ws, product, pk):
 
 
 @login_required
-@require_POST
-def weigh_in(request, ws, product, pk, part_pk):
-    workspace, product_obj = _scope(request, ws, product)
-    decision = queries.get_decision(request.user, product_obj, pk)
-    participant = queries.get_participant(request.user, decision, part_pk)
-    try:
-        actions.weigh_in(actor=request.user, participant=participant, advice=request.POST.get("advice", ""))
-    except HeardError as exc:
-        if exc.code in ("forbidden", "not_found"):
-            raise
-        return _detail(request, workspace, product_obj, decision, status=400, weigh_in_error={"pk": participant.pk, "message": exc.message, "advice": request.POST.get("advice", "")},
-                       page_errors=[{"message": exc.message, "href": f"#advice-{participant.pk}"}])
-    messages.success(request, f"Recorded the advice of {participant.person_name}.")
-    return redirect(_detail_url(ws, product, pk))
-
-
-@login_required
 def supersede(request, ws, product, pk):
     """Open the replacing decision (pre-filled), then the old one is marked superseded."""
     workspace, product_obj = _scope(request, ws, product, "decisions.edit")
     decision = queries.get_decision(request.user, product_obj, pk)
     url = reverse("decisions:create", kwargs={"ws": ws, "product": product})
     return redirect(f"{url}?supersedes={decision.pk}")
-
-
-@login_required
-@require_POST
-def remove_part(request, ws, product, pk, kind, part_pk):
-    """Remove an option, an evidence link or a participant."""
-    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
-    decision = queries.get_decision(request.user, product_obj, pk)
-    parts = {
-        "options": (queries.get_option, actions.remove_option, "option"),
-        "evidence": (queries.get_evidence, actions.remove_evidence, "evidence"),
-        "participants": (queries.get_participant, actions.remove_participant, "participant"),
-    }
-    if kind not in parts:
-        raise HeardError("not_found", "Page not found.")
-    getter, remover, keyword = parts[kind]
-    part = getter(request.user, decision, part_pk)
-    remover(actor=request.user, **{keyword: part})
-    messages.success(request, f"Removed “{part}”.")
-    return redirect(_detail_url(ws, product, pk))
 
 
 @login_required

@@ -30,17 +30,17 @@ class UnconsideredFeedback(inbox.QuerySource):
     title = "Feedback with no disposition past its promised time"
     good = "Every feedback item got a disposition within the time the engagement model promises."
     order = 30
-    newest, related = ("-said_at", "-id"), ("stakeholder", "product__workspace")
+    newest, related = ("-said_at", "-id"), ("stakeholder",)
 
     def rows(self, product):
         # Served by the (product, disposition, said_at, …, merged_into) index.
         cutoff = timezone.now() - timedelta(days=consideration_days(product))
         return Feedback.objects.filter(product=product, disposition=Disposition.NEW, merged_into__isnull=True, said_at__lt=cutoff)
 
-    def line(self, f):
+    def line(self, f, product):
         who = f.stakeholder.name if f.stakeholder_id else "someone unnamed"
         return inbox.Line(
-            f"#{f.pk} {f.text[:120]}", reverse("feedback:detail", kwargs={"ws": f.product.workspace.slug, "product": f.product.slug, "pk": f.pk}),
+            f"#{f.pk} {f.text[:120]}", reverse("feedback:detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": f.pk}),
             f.said_at, f"From {who}, {f.get_channel_display().lower()}; no disposition after {(timezone.now() - f.said_at).days} days.",
         )
 

@@ -92,6 +92,10 @@ class Feedback(models.Model):
             models.Index(fields=["product", "channel", "said_at", "disposition", "quality_score", "stakeholder", "merged_into"], name="feedback_by_channel"),
             models.Index(fields=["product", "disposition", "said_at", "channel", "quality_score", "stakeholder", "merged_into"], name="feedback_by_disposition"),
             models.Index(fields=["product", "stakeholder", "said_at", "channel", "disposition", "quality_score", "merged_into"], name="feedback_by_stakeholder"),
+            # The inbox's "no disposition past the promised time": counted and listed newest
+            # first from this small index alone (only items still waiting are in it).
+            models.Index(fields=["product", "said_at", "id"], name="feedback_awaiting_disposition",
+                         condition=models.Q(disposition="new", merged_into__isnull=True)),
         ]
         verbose_name_plural = "feedback"
 

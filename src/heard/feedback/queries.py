@@ -92,12 +92,10 @@ def get_feedback_in_workspace(actor, workspace, pk) -> Feedback:
 def feedback_by_ref(actor, product: Product, ref, field: str = "feedback") -> Feedback:
     """The product's feedback item a form names by number (``12`` or ``#12``); a HeardError
     on ``field`` when there is none."""
+    from heard.core.queries import by_number
+
     permissions.require(actor, product.workspace, "workspace.view")
-    text = str(ref or "").strip().lstrip("#")
-    found = Feedback.objects.filter(product=product, pk=int(text)).first() if text.isdigit() else None
-    if found is None:
-        raise HeardError("invalid", f"No feedback “{text}” in {product.name}: type words to search, or its number." if text else "Say which feedback item.", field)
-    return found
+    return by_number(Feedback.objects.filter(product=product), ref, field=field, what="feedback", where=product.name)
 
 
 def get_link(actor, workspace, pk) -> FeedbackLink:

@@ -1,5 +1,6 @@
 """Every change to sessions: the engagement model, sessions, objectives, agenda items,
-participants and attendance, pre-reads, comments, and the workspace glossary.
+pre-reads and the workspace glossary. Participants, attendance and comments are
+participation's (heard.participation.actions); the functions here name the session.
 
 Each function is atomic, checks the actor's role, writes one audit event and raises
 HeardError / HeardValidationErrors (field errors; nothing is saved) for bad input. Values
@@ -18,25 +19,29 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product, Workspace
-from heard.core.queries import member_by_ref
-from heard.core.validation import check_choice, check_required, check_time_zone, collect
+from heard.core.validation import (
+    check_choice,
+    check_required,
+    check_time_zone,
+    collect,
+    unknown_fields,
+)
+from heard.participation import actions as participation
+from heard.participation import subjects
 from heard.stakeholders.models import Stakeholder
-from heard.stakeholders.queries import stakeholder_by_ref
 
 from .models import (
     AgendaItem,
-    Attendance,
     Cadence,
     Channel,
     Comment,
     Confidentiality,
-    DecisionRight,
     EngagementModel,
     GlossaryTerm,
     Mode,
@@ -130,11 +135,8 @@ def _clean_cadence(raw: Any) -> dict:
 def update_engagement_model(*, actor, product: Product, data: dict) -> EngagementModel:
     """Set the product's engagement model (only the keys given; see ENGAGEMENT_FIELDS)."""
     permissions.require(actor, product.workspace, "sessions.edit")
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, ENGAGEMENT_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(ENGAGEMENT_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "cadence" in data:
         collect(errors, cleaned, "cadence", lambda: _clean_cadence(data["cadence"]))
     if "pre_read_lead_days" in data:
@@ -176,11 +178,8 @@ def clean_session(product: Product, data: dict, *, instance: Session | None = No
     Only keys in ``data`` are checked (partial updates), but start, end and zone are always
     checked together, so changing only the zone re-reads nothing and moves nothing.
     """
-    errors: dict[str, str] = {}
+    errors = unknown_fields(data, SESSION_FIELDS)
     cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(SESSION_FIELDS)
-    if unknown:
-        errors[sorted(unknown)[0]] = f"Unknown field “{sorted(unknown)[0]}”."
     if "title" in data or instance is None:
         collect(errors, cleaned, "title", lambda: check_required(data.get("title"), "title", "Title", 200))
     if "channel" in data or instance is None:
@@ -421,93 +420,34 @@ def invitation_warning(stakeholder: Stakeholder, session: Session) -> str | None
     return None
 
 
-@transaction.atomic
-def add_participant(*, actor, session: Session, stakeholder: Any = None, user: Any = None, right: str = DecisionRight.CONTRIBUTES) -> Participant:
-    """Invite a stakeholder (id) or a team member (id or e-mail) with a decision right.
+def add_participant(*, actor, session: Session, **person) -> Participant:
+    """Invite a stakeholder (``stakeholder=`` id) or a team member (``user=`` id or e-mail)
+    with a decision right (``right=``); see participation.actions.add_participant.
 
     Inviting a stakeholder more often than the engagement model's cap per quarter succeeds
     but warns: the returned participant carries ``warnings`` (a list of messages).
     """
-    workspace = session.product.workspace
-    permissions.require(actor, workspace, "sessions.edit")
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    given_stakeholder, given_user = stakeholder not in (None, ""), user not in (None, "")
-    if given_stakeholder == given_user:
-        errors["stakeholder"] = "Choose either a stakeholder or a team member."
-    elif given_stakeholder:
-        collect(errors, cleaned, "stakeholder", lambda: stakeholder_by_ref(workspace, stakeholder))
-    else:
-        collect(errors, cleaned, "user", lambda: member_by_ref(workspace, user))
-    collect(errors, cleaned, "right", lambda: check_choice(right or DecisionRight.CONTRIBUTES, DecisionRight, "right", "decision right"))
-    if not errors:
-        person = cleaned.get("stakeholder") or cleaned.get("user")
-        field = "stakeholder" if "stakeholder" in cleaned else "user"
-        if session.participants.filter(**{field: person}).exists():
-            errors[field] = f"{person} is already a participant."
-    if errors:
-        raise HeardValidationErrors(errors)
-    participant = Participant.objects.create(session=session, **cleaned)
-    participant.warnings = []
-    if participant.stakeholder_id:
-        warning = invitation_warning(participant.stakeholder, session)
-        if warning:
-            participant.warnings.append(warning)
-    audit.record(actor=actor, workspace=workspace, verb="participant.added", target=participant, after=audit.snapshot(participant))
-    return participant
+    return participation.add_participant(actor=actor, subject=session, **person)
 
 
-@transaction.atomic
 def update_participant(*, actor, participant: Participant, right: str | None = None, attendance: str | None = None) -> Participant:
     """Change a participant's decision right and/or record attendance (attended, absent, or "")."""
-    workspace = participant.session.product.workspace
-    permissions.require(actor, workspace, "sessions.edit")
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    if right is not None:
-        collect(errors, cleaned, "right", lambda: check_choice(right, DecisionRight, "right", "decision right"))
-    if attendance is not None:
-        value = str(attendance).strip().lower()
-        if value not in Attendance.values:
-            errors["attendance"] = f"Attendance is attended, absent or empty, not “{attendance}”."
-        cleaned["attendance"] = value
-    if errors:
-        raise HeardValidationErrors(errors)
-    audit.save_changes(actor=actor, workspace=workspace, target=participant, changes=cleaned, verb="participant.updated")
-    return participant
+    return participation.update_participant(actor=actor, participant=participant, right=right, attendance=attendance)
 
 
-@transaction.atomic
 def record_attendance(*, actor, session: Session, attendance: dict) -> int:
-    """Record who came, after the session: ``{participant_id: "attended"|"absent"|""}``. One audit
-    event for the whole roll call. Returns the number of participants changed."""
-    workspace = session.product.workspace
-    permissions.require(actor, workspace, "sessions.edit")
-    by_pk = {p.pk: p for p in session.participants.all()}
-    changes = {}
-    for raw_pk, raw_value in attendance.items():
-        try:
-            participant = by_pk[int(raw_pk)]
-        except (KeyError, ValueError, TypeError):
-            raise HeardError("invalid", f"No participant #{raw_pk} in this session.", f"attendance_{raw_pk}") from None
-        value = str(raw_value or "").strip().lower()
-        if value not in Attendance.values:
-            raise HeardError("invalid", f"Attendance is attended, absent or empty, not “{raw_value}”.", f"attendance_{raw_pk}")
-        if participant.attendance != value:
-            changes[participant.pk] = (participant.attendance, value)
-            participant.attendance = value
-            participant.save(update_fields=["attendance"])
-    if changes:
-        audit.record(actor=actor, workspace=workspace, verb="session.attendance_recorded", target=session,
-                     before={str(k): v[0] for k, v in changes.items()}, after={str(k): v[1] for k, v in changes.items()})
-    return len(changes)
+    """Record who came, after the session: ``{participant_id: "attended"|"absent"|""}``."""
+    return participation.record_attendance(actor=actor, subject=session, attendance=attendance)
 
 
-@transaction.atomic
-def remove_participant(*, actor, participant: Participant) -> None:
-    workspace = participant.session.product.workspace
-    permissions.require(actor, workspace, "sessions.edit")
-    audit.delete_with_event(actor=actor, workspace=workspace, target=participant, verb="participant.removed")
+remove_participant = participation.remove_participant
+
+
+def _invitation_warnings(participant: Participant) -> list[str]:
+    if not participant.stakeholder_id:
+        return []
+    warning = invitation_warning(participant.stakeholder, participant.session)
+    return [warning] if warning else []
 
 
 # ---------------------------------------------------------------- pre-reads
@@ -572,47 +512,18 @@ def remove_pre_read(*, actor, pre_read: PreRead) -> None:
 
 # ---------------------------------------------------------------- comments (asynchronous input)
 
-@transaction.atomic
 def add_comment(*, actor, session: Session, body: str, pre_read: Any = None, stakeholder: Any = None) -> Comment:
-    """Written input on the session or one of its pre-reads.
+    """Written input on the session or one of its pre-reads; see participation.actions.add_comment.
+    A stakeholder's comment (typed in, or from the portal with ``actor=None``) counts as hearing from them."""
+    return participation.add_comment(actor=actor, subject=session, body=body, pre_read=pre_read, stakeholder=stakeholder)
 
-    A team member comments as themselves. With ``stakeholder`` the comment is the
-    stakeholder's: typed in by the team member (``actor``), or sent from the portal
-    (``actor=None``). A stakeholder's comment counts as hearing from them.
-    """
-    workspace = session.product.workspace
-    permissions.require(actor, workspace, "feedback.record")
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    collect(errors, cleaned, "body", lambda: check_required(body, "body", "Comment", 10_000))
-    if pre_read not in (None, ""):
-        def _pre_read():
-            ref = getattr(pre_read, "pk", pre_read)
-            found = session.pre_reads.filter(pk=int(ref)).first() if str(ref).isdigit() else None
-            if found is None:
-                raise HeardError("invalid", f"No pre-read #{ref} in this session.", "pre_read")
-            return found
-        collect(errors, cleaned, "pre_read", _pre_read)
-    if stakeholder not in (None, ""):
-        collect(errors, cleaned, "stakeholder", lambda: stakeholder_by_ref(workspace, stakeholder))
-    if errors:
-        raise HeardValidationErrors(errors)
-    team_member = actor if getattr(actor, "is_authenticated", False) else None
-    author_stakeholder = cleaned.get("stakeholder")
-    if author_stakeholder is None and team_member is None:
-        raise HeardError("invalid", "A comment needs an author: a team member or a stakeholder.", "stakeholder")
-    comment = Comment.objects.create(
-        session=session, pre_read=cleaned.get("pre_read"), body=cleaned["body"],
-        author_stakeholder=author_stakeholder,
-        author_user=None if author_stakeholder else team_member,
-        recorded_by=team_member if author_stakeholder else None,
-    )
-    if author_stakeholder is not None:
-        Stakeholder.objects.filter(pk=author_stakeholder.pk).filter(
-            Q(last_heard_at__isnull=True) | Q(last_heard_at__lt=comment.created_at)
-        ).update(last_heard_at=comment.created_at)
-    audit.record(actor=actor, workspace=workspace, verb="comment.added", target=comment, after=audit.snapshot(comment))
-    return comment
+
+def _pre_read_of(session: Session, ref: Any) -> PreRead:
+    ref = getattr(ref, "pk", ref)
+    found = session.pre_reads.filter(pk=int(ref)).first() if str(ref).isdigit() else None
+    if found is None:
+        raise HeardError("invalid", f"No pre-read #{ref} in this session.", "pre_read")
+    return found
 
 
 # ---------------------------------------------------------------- glossary
@@ -646,11 +557,7 @@ def delete_glossary_term(*, actor, entry: GlossaryTerm) -> None:
     audit.delete_with_event(actor=actor, workspace=entry.workspace, target=entry, verb="glossary_term.deleted")
 
 
-# ---------------------------------------------------------------- a person's data
-
-def _erase_comments(stakeholder: Stakeholder) -> int:
-    return Comment.objects.filter(author_stakeholder=stakeholder).update(body="(erased)")
-
+# ---------------------------------------------------------------- taking part, and a person's data
 
 def _export_sessions(stakeholder: Stakeholder):
     participations = [
@@ -661,8 +568,15 @@ def _export_sessions(stakeholder: Stakeholder):
     return "sessions", {"participations": participations, "comments": comments}
 
 
-def register_person_hooks() -> None:
-    from heard.stakeholders.actions import register_erasure_hook, register_export_hook
+def register_participation() -> None:
+    """Sessions are a kind of thing people take part in: invited with a right, attending,
+    commenting on the session or a pre-read. Called once from the app's ready()."""
+    from heard.stakeholders.actions import EXPORT_HOOKS, register_export_hook
 
-    register_erasure_hook(_erase_comments)
-    register_export_hook(_export_sessions)
+    subjects.register(subjects.SubjectKind(
+        name="session", model=Session, participant_model=Participant, comment_model=Comment,
+        edit_capability="sessions.edit", attendance=True,
+        warnings_on_invite=_invitation_warnings, comment_parts={"pre_read": _pre_read_of},
+    ))
+    if _export_sessions not in EXPORT_HOOKS:
+        register_export_hook(_export_sessions)

@@ -1,5 +1,5 @@
-"""API for sessions: /api/v1/sessions with nested objectives, agenda items, participants,
-pre-reads and comments; the engagement model; the plain-language check; the glossary.
+"""API for sessions: /api/v1/sessions with nested objectives, agenda items, pre-reads, and
+participants and comments (participation.api, the same routes as on decisions); the engagement model; the plain-language check; the glossary.
 
 The workspace is ``?workspace=SLUG`` (or the caller's first); lists of sessions take
 ``product=SLUG``. Times are ISO 8601: with an offset they are taken as given, without one
@@ -18,6 +18,7 @@ from heard.core.api import workspace_for
 from heard.core.pagination import paginate
 from heard.core.plain_language import check
 from heard.core.queries import get_product
+from heard.participation import api as participation_api
 
 from . import actions, calendar, queries
 from .models import PreRead, Session
@@ -81,36 +82,6 @@ class AgendaItemPatch(Schema):
     decision: int | None = None
 
 
-class ParticipantOut(Schema):
-    id: int
-    stakeholder_id: int | None
-    user_id: int | None
-    name: str
-    right: str
-    attendance: str
-    is_customer: bool
-    warnings: list[str] = []
-
-    @staticmethod
-    def resolve_name(obj):
-        return obj.person_name
-
-    @staticmethod
-    def resolve_warnings(obj):
-        return getattr(obj, "warnings", [])
-
-
-class ParticipantIn(Schema):
-    stakeholder: int | None = Field(None, description="A stakeholder id (or give user).")
-    user: str | int | None = Field(None, description="A team member's id or e-mail (or give stakeholder).")
-    right: str = Field("contributes", description="decides, advises, contributes or informed.")
-
-
-class ParticipantPatch(Schema):
-    right: str | None = None
-    attendance: str | None = Field(None, description="attended, absent, or empty for not recorded.")
-
-
 class PreReadOut(Schema):
     id: int
     title: str
@@ -134,24 +105,7 @@ class PreReadPatch(Schema):
     shared_at: str | None = None
 
 
-class CommentOut(Schema):
-    id: int
-    pre_read_id: int | None
-    author: str
-    author_user_id: int | None
-    author_stakeholder_id: int | None
-    body: str
-    created_at: datetime
-
-    @staticmethod
-    def resolve_author(obj):
-        return obj.author_name
-
-
-class CommentIn(Schema):
-    body: str
-    pre_read: int | None = None
-    stakeholder: int | None = Field(None, description="When typing in a stakeholder's written comment: their id.")
+_participation = participation_api.schemas("session")
 
 
 class SessionSummary(Schema):
@@ -180,7 +134,7 @@ class SessionOut(SessionSummary):
     length_minutes: int
     objectives: list[ObjectiveOut]
     agenda_items: list[AgendaItemOut]
-    participants: list[ParticipantOut]
+    participants: list[_participation.participant_out]
     pre_reads: list[PreReadOut]
 
     @staticmethod
@@ -419,33 +373,9 @@ def remove_agenda_item(request, session_id: int, item_id: int, workspace: str | 
     return Status(204, None)
 
 
-# ------------------------------------------------------------------ participants
+# ------------------------------------------------------------------ participants and comments
 
-@router.get("/sessions/{session_id}/participants", response=list[ParticipantOut])
-def list_participants(request, session_id: int, workspace: str | None = None):
-    return list(_session(request, session_id, workspace).participants.all())
-
-
-@router.post("/sessions/{session_id}/participants", response={201: ParticipantOut})
-def add_participant(request, session_id: int, payload: ParticipantIn, workspace: str | None = None):
-    """Invite a stakeholder or a team member. Over the quarterly cap it succeeds with ``warnings``."""
-    session = _session(request, session_id, workspace)
-    return Status(201, actions.add_participant(actor=request.auth, session=session, stakeholder=payload.stakeholder, user=payload.user, right=payload.right))
-
-
-@router.patch("/sessions/{session_id}/participants/{participant_id}", response=ParticipantOut)
-def update_participant(request, session_id: int, participant_id: int, payload: ParticipantPatch, workspace: str | None = None):
-    """Change the decision right, or record attendance after the session."""
-    session = _session(request, session_id, workspace)
-    participant = queries.get_participant(request.auth, session, participant_id)
-    return actions.update_participant(actor=request.auth, participant=participant, right=payload.right, attendance=payload.attendance)
-
-
-@router.delete("/sessions/{session_id}/participants/{participant_id}", response={204: None})
-def remove_participant(request, session_id: int, participant_id: int, workspace: str | None = None):
-    session = _session(request, session_id, workspace)
-    actions.remove_participant(actor=request.auth, participant=queries.get_participant(request.auth, session, participant_id))
-    return Status(204, None)
+participation_api.add_routes(router, "session", prefix="/sessions/{session_id}", lookup=_session)
 
 
 # ------------------------------------------------------------------ pre-reads
@@ -487,20 +417,6 @@ def remove_pre_read(request, session_id: int, pre_read_id: int, workspace: str |
     session = _session(request, session_id, workspace)
     actions.remove_pre_read(actor=request.auth, pre_read=queries.get_pre_read(request.auth, session, pre_read_id))
     return Status(204, None)
-
-
-# ------------------------------------------------------------------ comments
-
-@router.get("/sessions/{session_id}/comments", response=list[CommentOut])
-def list_comments(request, session_id: int, workspace: str | None = None):
-    session = _session(request, session_id, workspace)
-    return list(queries.comments(request.auth, session))
-
-
-@router.post("/sessions/{session_id}/comments", response={201: CommentOut})
-def add_comment(request, session_id: int, payload: CommentIn, workspace: str | None = None):
-    session = _session(request, session_id, workspace)
-    return Status(201, actions.add_comment(actor=request.auth, session=session, body=payload.body, pre_read=payload.pre_read, stakeholder=payload.stakeholder))
 
 
 # ------------------------------------------------------------------ engagement model

@@ -1,16 +1,7 @@
-from django.apps import AppConfig
+from heard.participation import apps as participation
 
 
-class SessionsConfig(AppConfig):
+class SessionsConfig(participation.TakesPartConfig):
     name = "heard.sessions"
     label = "heard_sessions"
     verbose_name = "Collaboration sessions"
-
-    def ready(self):
-        from heard.stakeholders.actions import ERASURE_HOOKS
-
-        from . import actions
-
-        # ready() may run twice (e.g. in some test runners); register once.
-        if actions._erase_comments not in ERASURE_HOOKS:
-            actions.register_person_hooks()

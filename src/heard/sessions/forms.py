@@ -4,7 +4,9 @@ import zoneinfo
 
 from django import forms
 
-from .models import Cadence, Channel, Confidentiality, DecisionRight, Mode, OutcomeKind
+from heard.participation import forms as participation
+
+from .models import Cadence, Channel, Confidentiality, Mode, OutcomeKind
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -71,22 +73,6 @@ class AgendaItemForm(forms.Form):
         self.fields["decision"].choices = _decision_choices(session.product)
 
 
-class ParticipantForm(forms.Form):
-    stakeholder = forms.ChoiceField(required=False, help_text="A customer or other stakeholder…")
-    user = forms.ChoiceField(required=False, label="Team member", help_text="…or a team member.")
-    right = forms.ChoiceField(choices=DecisionRight.choices, initial=DecisionRight.CONTRIBUTES, label="Decision right")
-
-    def __init__(self, *args, workspace, **kwargs):
-        kwargs.setdefault("auto_id", "participant_%s")
-        super().__init__(*args, **kwargs)
-        people = workspace.stakeholders.filter(erased_at__isnull=True).select_related("organisation").order_by("name")
-        self.fields["stakeholder"].choices = [("", "— none —")] + [
-            (str(s.pk), f"{s.name} ({s.get_kind_display()}{', ' + s.organisation.name if s.organisation else ''})") for s in people
-        ]
-        members = workspace.memberships.select_related("user").order_by("user__name", "user__email")
-        self.fields["user"].choices = [("", "— none —")] + [(str(m.user_id), f"{m.user.display_name} ({m.get_role_display()})") for m in members]
-
-
 class PreReadForm(forms.Form):
     title = forms.CharField(max_length=200)
     url = forms.CharField(required=False, label="Link")
@@ -99,33 +85,15 @@ class PreReadForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment")
-    pre_read = forms.ChoiceField(required=False, label="On")
-    stakeholder = forms.ChoiceField(required=False, label="Written by", help_text="Choose a stakeholder when you type in what they sent you.")
+class CommentForm(participation.CommentForm):
+    """On the session as a whole or one of its pre-reads; typed in for a participant."""
 
     def __init__(self, *args, session, **kwargs):
-        kwargs.setdefault("auto_id", "comment_%s")
-        super().__init__(*args, **kwargs)
-        self.fields["pre_read"].choices = [("", "The session as a whole")] + [(str(p.pk), f"Pre-read: {p.title}") for p in session.pre_reads.all()]
-        self.fields["stakeholder"].choices = [("", "Me")] + [
-            (str(p.stakeholder_id), p.stakeholder.name) for p in session.participants.all() if p.stakeholder_id
-        ]
-
-
-class AttendanceForm(forms.Form):
-    """One select per participant, named ``attendance_<pk>``."""
-
-    def __init__(self, *args, participants, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .models import Attendance
-
-        self.participants = participants
-        for p in participants:
-            self.fields[f"attendance_{p.pk}"] = forms.ChoiceField(required=False, choices=Attendance.choices, label=p.person_name, initial=p.attendance)
-
-    def action_data(self) -> dict:
-        return {name.removeprefix("attendance_"): value for name, value in self.cleaned_data.items()}
+        parts = {"pre_read": ("On", [("", "The session as a whole")] + [(str(p.pk), f"Pre-read: {p.title}") for p in session.pre_reads.all()])}
+        people = [(p.stakeholder_id, p.stakeholder.name) for p in session.participants.all() if p.stakeholder_id]
+        super().__init__(*args, stakeholders=people, myself="Me", parts=parts, **kwargs)
+        self.fields["stakeholder"].label = "Written by"
+        self.fields["stakeholder"].help_text = "Choose a stakeholder when you type in what they sent you."
 
 
 class EngagementForm(forms.Form):

@@ -18,9 +18,8 @@ from .models import AgendaItem, DecisionRight, Participant, PreRead, Session
 DUE_SOON_DAYS = 3
 
 
-def _url(session: Session) -> str:
-    product = session.product
-    return reverse("sessions:detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": session.pk})
+def _url(product, pk) -> str:
+    return reverse("sessions:detail", kwargs={"ws": product.workspace.slug, "product": product.slug, "pk": pk})
 
 
 # The flags worth a person's attention before a session (the rest show on its page), as
@@ -48,7 +47,7 @@ def flagged_sessions(product, now=None):
             no_customer=~Exists(Participant.objects.filter(session=here, stakeholder__isnull=False).exclude(stakeholder__kind=StakeholderKind.INTERNAL_PROXY)),
             agenda_item_without_outcome=Exists(AgendaItem.objects.filter(session=here, objective__isnull=True, decision__isnull=True)),
             late_pre_read=Exists(PreRead.objects.filter(session=here).filter(
-                Q(shared_at__gt=F("session__starts_at") - lead) | Q(shared_at__isnull=True, session__starts_at__lt=now + lead)
+                Q(shared_at__gt=OuterRef("starts_at") - lead) | Q(shared_at__isnull=True, session__starts_at__lt=now + lead)
             )),
         )
         .filter(Q(no_decider=True) | Q(no_customer=True) | Q(agenda_item_without_outcome=True) | Q(late_pre_read=True))
@@ -63,13 +62,13 @@ class FlaggedSessions(inbox.Source):
     order = 40
 
     def collect(self, actor, product, *, limit):
-        qs = flagged_sessions(product)
-        count = qs.count()
-        lines = []
-        for session in qs.select_related("product__workspace").order_by("-starts_at", "-pk")[:limit] if count and limit else ():
-            text = " ".join(message for code, message in INBOX_FLAG_TEXT.items() if getattr(session, code))
-            lines.append(inbox.Line(session.title, _url(session), session.starts_at, text))
-        return inbox.Found(count, lines, reverse("sessions:list", kwargs={"ws": product.workspace.slug, "product": product.slug}))
+        # Sessions not yet ended are few: one query finds every flagged one.
+        flagged = list(flagged_sessions(product).only("pk", "title", "starts_at").order_by("-starts_at", "-pk"))
+        lines = [
+            inbox.Line(s.title, _url(product, s.pk), s.starts_at, " ".join(message for code, message in INBOX_FLAG_TEXT.items() if getattr(s, code)))
+            for s in flagged[:limit]
+        ]
+        return inbox.Found(len(flagged), lines, reverse("sessions:list", kwargs={"ws": product.workspace.slug, "product": product.slug}))
 
 
 @inbox.register
@@ -89,10 +88,10 @@ class PreReadsDueSoon(inbox.Source):
         )
         count = qs.count()
         lines = []
-        for pre_read in qs.select_related("session__product__workspace").order_by(F("session__starts_at").desc(), "-pk")[:limit] if count else ():
+        for pre_read in qs.select_related("session").order_by(F("session__starts_at").desc(), "-pk")[:limit] if count else ():
             due = pre_read.session.starts_at - lead
             lines.append(inbox.Line(
-                f"Share “{pre_read.title}” for {pre_read.session.title}", _url(pre_read.session), due,
+                f"Share “{pre_read.title}” for {pre_read.session.title}", _url(product, pre_read.session_id), due,
                 f"Due by {timezone.localtime(due):%d %b %Y %H:%M} ({lead.days} days before the session).",
             ))
         return inbox.Found(count, lines)

@@ -14,7 +14,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from heard.core.models import Product, Workspace
-from heard.stakeholders.models import AuthoredComment
+from heard.participation import models as participation
+from heard.participation.models import Attendance, Right  # noqa: F401 (Attendance: the choices of sessions' attendance)
 
 
 class Channel(models.TextChoices):
@@ -59,17 +60,8 @@ class OutcomeKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class DecisionRight(models.TextChoices):
-    DECIDES = "decides", "Decides"
-    ADVISES = "advises", "Advises"
-    CONTRIBUTES = "contributes", "Contributes"
-    INFORMED = "informed", "Informed"
-
-
-class Attendance(models.TextChoices):
-    NOT_RECORDED = "", "Not recorded"
-    ATTENDED = "attended", "Attended"
-    ABSENT = "absent", "Absent"
+# The decision rights and attendance of participants are participation's.
+DecisionRight = Right
 
 
 def new_feed_token() -> str:
@@ -173,37 +165,15 @@ class AgendaItem(models.Model):
         return self.objective_id is not None or self.decision_id is not None
 
 
-class Participant(models.Model):
-    """A stakeholder or a team member in a session, with their decision right."""
+class Participant(participation.Participant):
+    """A stakeholder or a team member in a session, with their decision right and attendance."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
     stakeholder = models.ForeignKey("stakeholders.Stakeholder", on_delete=models.CASCADE, null=True, blank=True, related_name="session_participations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="session_participations")
-    right = models.CharField(max_length=20, choices=DecisionRight.choices, default=DecisionRight.CONTRIBUTES)
-    attendance = models.CharField(max_length=10, choices=Attendance.choices, blank=True, default="")
-    invited_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(stakeholder__isnull=False, user__isnull=True) | models.Q(stakeholder__isnull=True, user__isnull=False)),
-                name="participant_is_stakeholder_xor_user",
-            ),
-            models.UniqueConstraint(fields=["session", "stakeholder"], name="stakeholder_once_per_session", condition=models.Q(stakeholder__isnull=False)),
-            models.UniqueConstraint(fields=["session", "user"], name="user_once_per_session", condition=models.Q(user__isnull=False)),
-        ]
-
-    def __str__(self):
-        return f"{self.person_name} ({self.get_right_display()})"
-
-    @property
-    def person_name(self) -> str:
-        return self.stakeholder.name if self.stakeholder_id else self.user.display_name
-
-    @property
-    def is_customer(self) -> bool:
-        return self.stakeholder_id is not None and not self.stakeholder.is_proxy
+    class Meta(participation.Participant.Meta):
+        constraints = participation.participant_constraints("session")
 
 
 class PreRead(models.Model):
@@ -223,13 +193,9 @@ class PreRead(models.Model):
         return self.title
 
 
-class Comment(AuthoredComment):
-    """Written, asynchronous input on a session or one of its pre-reads.
-
-    The author is a team member (``author_user``) or a stakeholder (``author_stakeholder``);
-    the stakeholder portal only has to call ``actions.add_comment`` with ``stakeholder=``.
-    ``recorded_by`` is the team member who typed in a stakeholder's comment, if any.
-    """
+class Comment(participation.Comment):
+    """Written, asynchronous input on a session or one of its pre-reads (see
+    participation.actions.add_comment: the portal calls it with ``stakeholder=``)."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="comments")
     pre_read = models.ForeignKey(PreRead, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")

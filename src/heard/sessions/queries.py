@@ -20,7 +20,6 @@ from .models import (
     AgendaItem,
     Cadence,
     Channel,
-    Comment,
     DecisionRight,
     EngagementModel,
     GlossaryTerm,
@@ -80,17 +79,8 @@ def get_agenda_item(actor, session, pk) -> AgendaItem:
     return _child(actor, session, AgendaItem, pk, "Agenda item")
 
 
-def get_participant(actor, session, pk) -> Participant:
-    return _child(actor, session, Participant, pk, "Participant")
-
-
 def get_pre_read(actor, session, pk) -> PreRead:
     return _child(actor, session, PreRead, pk, "Pre-read")
-
-
-def comments(actor, session: Session) -> QuerySet[Comment]:
-    permissions.require(actor, session.product.workspace, "workspace.view")
-    return session.comments.select_related("author_user", "author_stakeholder", "pre_read").order_by("created_at", "pk")
 
 
 def engagement_model(actor, product: Product) -> EngagementModel:

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from heard.participation import urls as participation_urls
+
 from . import views
 
 app_name = "sessions"
@@ -20,10 +22,7 @@ urlpatterns = [
     path("<int:pk>/notes/", views.session_notes, name="notes"),
     path("<int:pk>/objectives/", views.objective_add, name="objective_add"),
     path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
-    path("<int:pk>/participants/", views.participant_add, name="participant_add"),
-    path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/pre-reads/", views.pre_read_add, name="pre_read_add"),
     path("<int:pk>/pre-reads/<int:part_pk>/share/", views.pre_read_share, name="pre_read_share"),
-    path("<int:pk>/comments/", views.comment_add, name="comment_add"),
-    path("<int:pk>/<str:kind>/<int:part_pk>/remove/", views.remove_part, name="remove"),
+    *participation_urls.patterns("session"),
 ]

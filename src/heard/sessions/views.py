@@ -16,17 +16,17 @@ from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.queries import get_product, get_workspace
 from heard.core.validation import time_zones
+from heard.participation import subjects
+from heard.participation import views as participation_views
 
 from . import actions, calendar, notes, queries
 from .forms import (
     AgendaItemForm,
-    AttendanceForm,
     CommentForm,
     EngagementForm,
     GlossaryForm,
     NoteForm,
     ObjectiveForm,
-    ParticipantForm,
     PreReadForm,
     SessionForm,
     local_input,
@@ -119,24 +119,26 @@ def _detail(request, workspace, product, session, status=200, **forms):
     can_edit = permissions.can(request.user, workspace, "sessions.edit")
     forms.setdefault("objective_form", ObjectiveForm(product=product))
     forms.setdefault("agenda_form", AgendaItemForm(session=session))
-    forms.setdefault("participant_form", ParticipantForm(workspace=workspace))
+    forms.setdefault("participant_form", participation_views.participant_form(subjects.kind_named("session"), workspace))
     forms.setdefault("pre_read_form", PreReadForm())
     forms.setdefault("comment_form", CommentForm(session=session))
     participants = list(session.participants.all())
     by_target = queries.flags_by_target(flags)
     for p in participants:
-        p.flags = by_target.get(f"participant:{p.pk}", [])
-    forms.setdefault("attendance_form", AttendanceForm(participants=participants))
+        p.notes = ["Over the invitation cap" for _ in by_target.get(f"participant:{p.pk}", [])]
     agenda = list(session.agenda_items.all())
     return render(request, "sessions/detail.html", {
         "workspace": workspace, "product": product, "session": session, "engagement": engagement,
         "flags": flags,
         "objectives": session.objectives.all(), "agenda": agenda, "agenda_minutes": sum(i.timebox_minutes for i in agenda),
-        "participants": participants, "pre_reads": session.pre_reads.all(),
-        "late_pre_reads": queries.late_pre_read_ids(session, engagement),
-        "comments": queries.comments(request.user, session), "reader_tz": _reader_tz(request),
+        "pre_reads": session.pre_reads.all(),
+        "late_pre_reads": queries.late_pre_read_ids(session, engagement), "reader_tz": _reader_tz(request),
         "plain_language": queries.plain_language_report(session) if can_edit and not session.is_published else None,
         "can_edit": can_edit, "can_comment": permissions.can(request.user, workspace, "feedback.record"),
+        **participation_views.section_context(
+            request, "session", workspace, product, session, participants=participants, can_edit=can_edit,
+            wording={"add_help": f"At most {engagement.invitations_per_quarter} invitations per stakeholder per quarter; more warns."},
+        ),
         **forms,
     }, status=status)
 
@@ -148,19 +150,31 @@ def session_detail(request, ws, product, pk):
     return _detail(request, workspace, product_obj, session)
 
 
-def _sub_form_post(request, ws, product, pk, capability, form_name, make_form, do, success):
-    """Shared flow of the forms on the session page: on success redirect back to the session,
-    otherwise show the page again with the errors next to the fields."""
+def _load(request, ws, product, pk, capability):
     workspace, product_obj = _scope(request, ws, product, capability)
-    session = queries.get_session(request.user, product_obj, pk)
-    form = make_form(workspace, product_obj, session)
-    done = submit(form, lambda: do(form, session))
-    if done:
-        for warning in getattr(done, "warnings", []):
-            messages.warning(request, warning)
-        messages.success(request, success(done))
-        return redirect(_detail_url(ws, product, pk))
-    return _detail(request, workspace, product_obj, session, status=400, **{form_name: form})
+    return workspace, product_obj, queries.get_session(request.user, product_obj, pk)
+
+
+def register_participation_pages() -> None:
+    """How the shared participation views find, show and word a session's page."""
+    participation_views.register_pages("session", participation_views.Pages(
+        load=_load, render=_detail, namespace="sessions", reader_time=True,
+        comment_form=lambda data, workspace, session: CommentForm(data, session=session),
+        about=lambda c: f"“{c.pre_read.title}”" if c.pre_read_id else "the session",
+        parts={
+            "objectives": (queries.get_objective, actions.remove_objective, "objective"),
+            "agenda": (queries.get_agenda_item, actions.remove_agenda_item, "item"),
+            "pre-reads": (queries.get_pre_read, actions.remove_pre_read, "pre_read"),
+        },
+        wording={
+            "heading": "Participants", "caption": "Participants, their decision rights and attendance", "right": "Decision right",
+            "nobody": "No one invited yet.", "add": "Invite someone", "add_button": "Invite", "comments": "Written comments",
+        },
+    ))
+
+
+def _sub_form_post(request, ws, product, pk, capability, form_name, make_form, do, success):
+    return participation_views.sub_form_post(request, participation_views.PAGES["session"], ws, product, pk, capability, form_name, make_form, do, success)
 
 
 @login_required
@@ -187,17 +201,6 @@ def agenda_add(request, ws, product, pk):
 
 @login_required
 @require_POST
-def participant_add(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "sessions.edit", "participant_form",
-        lambda w, p, s: ParticipantForm(request.POST, workspace=w),
-        lambda form, s: actions.add_participant(actor=request.user, session=s, **form.cleaned_data),
-        lambda p: f"{p.person_name} invited ({p.get_right_display().lower()}).",
-    )
-
-
-@login_required
-@require_POST
 def pre_read_add(request, ws, product, pk):
     return _sub_form_post(
         request, ws, product, pk, "sessions.edit", "pre_read_form",
@@ -205,51 +208,6 @@ def pre_read_add(request, ws, product, pk):
         lambda form, s: actions.add_pre_read(actor=request.user, session=s, data=form.cleaned_data),
         lambda r: f"Pre-read “{r.title}” added.",
     )
-
-
-@login_required
-@require_POST
-def comment_add(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "feedback.record", "comment_form",
-        lambda w, p, s: CommentForm(request.POST, session=s),
-        lambda form, s: actions.add_comment(actor=request.user, session=s, **form.cleaned_data),
-        lambda c: "Comment added.",
-    )
-
-
-@login_required
-@require_POST
-def attendance(request, ws, product, pk):
-    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
-    session = queries.get_session(request.user, product_obj, pk)
-    form = AttendanceForm(request.POST, participants=list(session.participants.all()))
-    changed = submit(form, lambda: actions.record_attendance(actor=request.user, session=session, attendance=form.action_data()))
-    if changed is None:
-        return _detail(request, workspace, product_obj, session, status=400, attendance_form=form)
-    messages.success(request, f"Attendance recorded ({changed} changed).")
-    return redirect(_detail_url(ws, product, pk))
-
-
-@login_required
-@require_POST
-def remove_part(request, ws, product, pk, kind, part_pk):
-    """Remove an objective, agenda item, participant or pre-read from the session."""
-    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
-    session = queries.get_session(request.user, product_obj, pk)
-    parts = {
-        "objectives": (queries.get_objective, actions.remove_objective, "objective"),
-        "agenda": (queries.get_agenda_item, actions.remove_agenda_item, "item"),
-        "participants": (queries.get_participant, actions.remove_participant, "participant"),
-        "pre-reads": (queries.get_pre_read, actions.remove_pre_read, "pre_read"),
-    }
-    if kind not in parts:
-        raise HeardError("not_found", "Page not found.")
-    getter, remover, keyword = parts[kind]
-    part = getter(request.user, session, part_pk)
-    remover(actor=request.user, **{keyword: part})
-    messages.success(request, f"Removed “{part}”.")
-    return redirect(_detail_url(ws, product, pk))
 
 
 @login_required

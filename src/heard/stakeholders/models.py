@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -163,29 +162,3 @@ class Disclosure(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.stakeholder}"
-
-
-class AuthoredComment(models.Model):
-    """Written input by a team member (``author_user``) or a stakeholder
-    (``author_stakeholder``); ``recorded_by`` is the team member who typed in a stakeholder's
-    words, if any. Sessions and decisions take comments of this shape; each declares the two
-    author fields with its own related names."""
-
-    author_user = None  # declared by each kind of comment
-    author_stakeholder = None
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"Comment by {self.author_name}"
-
-    @property
-    def author_name(self) -> str:
-        if self.author_stakeholder_id:
-            return self.author_stakeholder.name
-        return self.author_user.display_name if self.author_user_id else "A former team member"

@@ -13,9 +13,8 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from heard.core.api import workspace_for
+from heard.core.api import JobOut, PageMeta, ProductOut, page_response, workspace_for
 from heard.core.errors import HeardError
-from heard.core.pagination import paginate
 from heard.core.queries import get_product
 
 from . import actions, queries
@@ -31,9 +30,8 @@ class SpikeOut(Schema):
     z: float
 
 
-class ThemeOut(Schema):
+class ThemeOut(ProductOut):
     id: int
-    product: str
     name: str
     label: str
     terms: list[str]
@@ -55,10 +53,6 @@ class ThemeOut(Schema):
     updated_at: datetime
 
     @staticmethod
-    def resolve_product(obj):
-        return obj.product.slug
-
-    @staticmethod
     def resolve_merged_into(obj):
         return obj.merged_into_id
 
@@ -75,12 +69,8 @@ class ThemeOut(Schema):
         return (obj.weekly or {}).get("counts", [])
 
 
-class ThemePage(Schema):
+class ThemePage(PageMeta):
     items: list[ThemeOut]
-    total: int
-    page: int
-    pages: int
-    per_page: int
 
 
 class ThemePatch(Schema):
@@ -128,10 +118,7 @@ class RunIn(Schema):
     product: str
 
 
-class RunOut(Schema):
-    id: int
-    product: str
-    status: str = Field(..., description="queued, running, done or failed.")
+class RunOut(JobOut):
     phase: str
     percent: int
     tickets: int
@@ -140,14 +127,6 @@ class RunOut(Schema):
     themes_kept: int
     themes_retired: int
     unassigned: int
-    error: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-    @staticmethod
-    def resolve_product(obj):
-        return obj.product.slug
 
 
 class FeedbackRef(Schema):
@@ -171,8 +150,7 @@ def list_themes(request, product: str, workspace: str | None = None, status: str
     """A product's themes (largest first, pinned on top). ``status``: active, retired, merged or all;
     ``spiking=true``: only themes with a spike in the last four weeks."""
     prod = get_product(request.auth, workspace_for(request, workspace), product)
-    result = paginate(queries.themes(request.auth, prod, status=status, q=q, spiking=spiking).select_related("product"), page, per_page)
-    return {"items": result.items, "total": result.total, "page": result.page, "pages": result.pages, "per_page": result.per_page}
+    return page_response(queries.themes(request.auth, prod, status=status, q=q, spiking=spiking).select_related("product"), page, per_page)
 
 
 @router.post("/themes:merge", response=ThemeOut)

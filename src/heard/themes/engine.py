@@ -301,6 +301,23 @@ class Embedder:
         )
 
 
+def _incidence(groups: Iterable[tuple[int, Iterable[str]]], n_rows: int) -> tuple[sparse.csr_matrix, list[str]]:
+    """How often each row holds each term: a float32 (n_rows, terms) matrix from ``groups``
+    of (row, terms), and the terms in column order (the order they were first seen)."""
+    index: dict[str, int] = {}
+    rows, cols = [], []
+    for row, terms in groups:
+        for term in terms:
+            j = index.get(term)
+            if j is None:
+                j = index[term] = len(index)
+            rows.append(row)
+            cols.append(j)
+    matrix = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n_rows, len(index)))
+    matrix.sum_duplicates()
+    return matrix, list(index)
+
+
 def fit_embedder(texts: Sequence[str], *, random_state: int = 0, engine: str = "default"):
     """Fit the embedding space on `texts` (callers sample large corpora first).
 
@@ -313,46 +330,21 @@ def fit_embedder(texts: Sequence[str], *, random_state: int = 0, engine: str = "
         return embeddings.fit_embedder(texts)
     tokens = [_tokens(t) for t in texts]
     n = len(tokens)
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for r, toks in enumerate(tokens):
-        for w in toks:
-            j = vocab.get(w)
-            if j is None:
-                j = vocab[w] = len(vocab)
-            rows.append(r)
-            cols.append(j)
-    words = list(vocab)
+    counts, words = _incidence(enumerate(tokens), n)
     if not words:
         raise ValueError("no words in the texts")
-    counts = sparse.csr_matrix(
-        (np.ones(len(rows), np.float32), (rows, cols)), shape=(n, len(words))
-    )
-    counts.sum_duplicates()
     df = np.bincount(counts.indices, minlength=len(words))
     word_idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
 
     # Word -> character n-gram incidence, computed once per distinct word.
-    char_index: dict[str, int] = {}
-    wr, wc = [], []
-    for i, w in enumerate(words):
-        for g in _char_ngrams(w):
-            j = char_index.get(g)
-            if j is None:
-                j = char_index[g] = len(char_index)
-            wr.append(i)
-            wc.append(j)
-    w2c = sparse.csr_matrix(
-        (np.ones(len(wr), np.float32), (wr, wc)), shape=(len(words), len(char_index))
-    )
-    w2c.sum_duplicates()
+    w2c, char_ngrams = _incidence(((i, _char_ngrams(w)) for i, w in enumerate(words)), len(words))
     # Document frequency of each char n-gram = docs containing any word that has it.
     present = counts.copy()
     present.data[:] = 1.0
     w2c_bin = w2c.copy()
     w2c_bin.data[:] = 1.0
     doc_chars = present @ w2c_bin
-    char_df = np.bincount(doc_chars.indices, minlength=len(char_index))
+    char_df = np.bincount(doc_chars.indices, minlength=len(char_ngrams))
     del doc_chars
     char_idf = (np.log((1.0 + n) / (1.0 + char_df)) + 1.0).astype(np.float32)
     e = w2c.multiply(char_idf[None, :]).tocsr()
@@ -390,7 +382,7 @@ def fit_embedder(texts: Sequence[str], *, random_state: int = 0, engine: str = "
         words=words,
         word_idf=word_idf,
         word_vectors=word_vectors,
-        char_ngrams=list(char_index),
+        char_ngrams=char_ngrams,
         char_idf=char_idf,
         char_components=char_components,
         oov_idf=float(math.log(1.0 + n) + 1.0),
@@ -519,25 +511,11 @@ def _ctfidf_labels(
     term_sets: list[set[str]], labels: np.ndarray, n_themes: int, top: int = 10
 ) -> list[list[str]]:
     """Class-based TF-IDF over per-ticket term sets; returns the top terms per theme."""
-    index: dict[str, int] = {}
-    rows, cols = [], []
-    for lab, terms in zip(labels, term_sets, strict=True):
-        if lab < 0:
-            continue
-        for t in terms:
-            j = index.get(t)
-            if j is None:
-                j = index[t] = len(index)
-            rows.append(lab)
-            cols.append(j)
-    if not index:
+    counts, terms = _incidence(((lab, t) for lab, t in zip(labels, term_sets, strict=True) if lab >= 0), n_themes)
+    if not terms:
         return [[] for _ in range(n_themes)]
-    tf = sparse.csr_matrix(
-        (np.ones(len(rows), np.float32), (rows, cols)), shape=(n_themes, len(index))
-    )
-    tf.sum_duplicates()
-    tf = tf.toarray()
-    return _rank_terms(tf, tf.sum(axis=0), list(index), top)
+    tf = counts.toarray()
+    return _rank_terms(tf, tf.sum(axis=0), terms, top)
 
 
 def _rank_terms(tf: np.ndarray, background: np.ndarray, names: list[str], top: int):

@@ -31,3 +31,24 @@ class ThemeLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["backlog_item"].choices = [("", "—")] + [(i.pk, str(i)) for i in items]
         self.fields["decision"].choices = [("", "—")] + [(d.pk, str(d)) for d in decisions]
+
+
+class LinkToThemeForm(forms.Form):
+    """From a backlog item's or a decision's page: link a theme (chosen with the picker) to it."""
+
+    theme = forms.CharField(label="Support theme", help_text="Type words to search, or its number.")
+    weight = forms.TypedChoiceField(label="Weight", coerce=int, initial=2,
+                                    choices=[(1, "1 — touches it"), (2, "2 — shapes it"), (3, "3 — drives it")])
+    target = forms.ChoiceField(choices=[("backlog_item", "Backlog item"), ("decision", "Decision")], widget=forms.HiddenInput)
+    target_id = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "theme_link_%s")
+        super().__init__(*args, **kwargs)
+
+
+def link_to_theme_form(user, workspace, target: str, pk: int) -> "LinkToThemeForm | None":
+    """The "link a support theme" form of a backlog item's or a decision's page, for who may link."""
+    from heard.core import permissions
+
+    return LinkToThemeForm(initial={"target": target, "target_id": pk}) if permissions.can(user, workspace, "themes.edit") else None

@@ -4,7 +4,7 @@ kept by heard.themes.actions. Ids, names, links and human fixes survive re-runs.
 from django.db import models
 from django.utils import timezone
 
-from heard.core.models import Product
+from heard.core.models import BackgroundJob, JobStatus, Product
 from heard.tickets.models import Ticket
 
 
@@ -14,14 +14,11 @@ class ThemeStatus(models.TextChoices):
     MERGED = "merged", "Merged into another theme"
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+# A run's status is a background job's (core.models.JobStatus); the name stays for callers.
+RunStatus = JobStatus
 
 
-class ThemeRun(models.Model):
+class ThemeRun(BackgroundJob):
     """One run of theme mining over a product's tickets.
 
     ``embedder`` is the engine's embedding space (``Embedder.to_bytes()``); the next run
@@ -30,7 +27,6 @@ class ThemeRun(models.Model):
     """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="theme_runs")
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     phase = models.CharField(max_length=80, blank=True, default="")
     percent = models.PositiveSmallIntegerField(default=0)
     tickets = models.PositiveBigIntegerField(default=0)
@@ -41,21 +37,9 @@ class ThemeRun(models.Model):
     unassigned = models.PositiveBigIntegerField(default=0)
     embedder = models.BinaryField(null=True, blank=True, editable=False)
     embedder_fingerprint = models.CharField(max_length=64, blank=True, default="")
-    error = models.TextField(blank=True, default="")
-    created_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"Theme run {self.pk} of {self.product}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
 
 class Theme(models.Model):

@@ -118,3 +118,12 @@ def duration_text(hours: float | None) -> str:
         return f"{hours:.1f} h"
     return f"{hours / 24:.1f} days"
 
+
+
+def theme_by_ref(actor, product: Product, ref, field: str = "theme") -> Theme:
+    """The product's theme a form names by number (``12`` or ``#12``); a HeardError on ``field``
+    when there is none."""
+    from heard.core.queries import by_number
+
+    permissions.require(actor, product.workspace, "workspace.view")
+    return by_number(Theme.objects.filter(product=product), ref, field=field, what="theme", where=product.name)

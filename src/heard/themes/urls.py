@@ -11,4 +11,5 @@ urlpatterns = [
     path("run/", views.theme_run_start, name="run_start"),
     path("runs/<int:run_id>/", views.theme_run, name="run"),
     path("<int:pk>/", views.theme_detail, name="detail"),
+    path("link/", views.link_to_theme, name="link_to"),
 ]

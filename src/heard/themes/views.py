@@ -14,7 +14,7 @@ from heard.core.htmx import render_page
 from heard.core.queries import get_product, get_workspace
 
 from . import actions, queries
-from .forms import ThemeLinkForm, ThemeMergeForm, ThemeRenameForm, ThemeSplitForm
+from .forms import LinkToThemeForm, ThemeLinkForm, ThemeMergeForm, ThemeRenameForm, ThemeSplitForm
 
 
 def _scope(request, ws, product):
@@ -152,3 +152,27 @@ def _theme_url(theme):
     from django.urls import reverse
 
     return reverse("themes:detail", kwargs={"ws": theme.product.workspace.slug, "product": theme.product.slug, "pk": theme.pk})
+
+
+@login_required
+@require_POST
+def link_to_theme(request, ws, product):
+    """The form under "Support themes linked to it" on a backlog item or a decision: link the
+    theme chosen with the picker, then back to that page; a refusal shows next to the field."""
+    from heard.core.forms import submit
+
+    workspace = get_workspace(request.user, ws, "themes.edit")
+    product = get_product(request.user, workspace, product)
+    form = LinkToThemeForm(request.POST)
+
+    def link():
+        theme = queries.theme_by_ref(request.user, product, form.cleaned_data["theme"])
+        target = {form.cleaned_data["target"]: form.cleaned_data["target_id"]}
+        return actions.link_theme(actor=request.user, theme=theme, weight=form.cleaned_data["weight"], **target)
+
+    done = submit(form, link)
+    if done:
+        messages.success(request, f"Linked the theme “{done.theme.name}”.")
+        name = "backlog:detail" if done.backlog_item_id else "decisions:detail"
+        return redirect(name, ws=ws, product=product.slug, pk=done.backlog_item_id or done.decision_id)
+    return render(request, "themes/link_to.html", {"workspace": workspace, "product": product, "form": form}, status=400)

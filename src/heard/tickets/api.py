@@ -18,19 +18,17 @@ from django.utils.text import get_valid_filename
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from heard.core.api import workspace_for
+from heard.core.api import JobOut, PageMeta, ProductOut, page_response, workspace_for
 from heard.core.errors import HeardError
-from heard.core.pagination import paginate
 from heard.core.queries import get_product
 
 from . import actions, queries
 
-router = Router(tags=["support"])
+router = Router(tags=["tickets"])
 
 
-class TicketOut(Schema):
+class TicketOut(ProductOut):
     id: int
-    product: str
     source: str
     external_id: str
     requester_id: int | None
@@ -47,17 +45,9 @@ class TicketOut(Schema):
     closed_at: datetime | None
     imported_at: datetime
 
-    @staticmethod
-    def resolve_product(obj):
-        return obj.product.slug
 
-
-class TicketPage(Schema):
+class TicketPage(PageMeta):
     items: list[TicketOut]
-    total: int
-    page: int
-    pages: int
-    per_page: int
 
 
 class ProblemOut(Schema):
@@ -66,12 +56,9 @@ class ProblemOut(Schema):
     message: str
 
 
-class ImportJobOut(Schema):
-    id: int
-    product: str
+class ImportJobOut(JobOut):
     format: str
     file_name: str
-    status: str = Field(..., description="queued, running, done or failed.")
     percent: int | None = Field(None, description="Share of the file read, when known.")
     rows_read: int
     created: int
@@ -81,14 +68,6 @@ class ImportJobOut(Schema):
     requesters_created: int
     problems: list[ProblemOut] = Field(..., description="The first rejected rows, with line number and reason.")
     notes: list[str]
-    error: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-    @staticmethod
-    def resolve_product(obj):
-        return obj.product.slug
 
 
 def _product(request, workspace, slug, capability="workspace.view"):
@@ -178,8 +157,7 @@ def list_tickets(
     ``since``/``until`` are creation dates (YYYY-MM-DD, inclusive)."""
     prod = _product(request, workspace, product)
     qs = queries.tickets(request.auth, prod, q=q, status=status, source=source, tag=tag, requester=requester, since=since, until=until)
-    result = paginate(qs.select_related("product"), page, per_page)
-    return {"items": result.items, "total": result.total, "page": result.page, "pages": result.pages, "per_page": result.per_page}
+    return page_response(qs.select_related("product"), page, per_page)
 
 
 @router.get("/tickets/{ticket_id}", response=TicketOut)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from heard.core.models import Product, Workspace
+from heard.core.models import BackgroundJob, JobStatus, Product, Workspace
 
 
 class TicketSource(models.TextChoices):
@@ -79,14 +79,11 @@ class Ticket(models.Model):
         return resolved - self.created_at if resolved else None
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+# An import's status is a background job's (core.models.JobStatus); the name stays for callers.
+ImportStatus = JobStatus
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """One import of a ticket file, from the command line, the API or the upload page.
 
     Progress counters are written after every batch, so a page or an API client can watch
@@ -101,7 +98,6 @@ class ImportJob(models.Model):
     file_name = models.CharField(max_length=255, blank=True, default="")
     file_size = models.BigIntegerField(null=True, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     rows_read = models.PositiveBigIntegerField(default=0)
     bytes_read = models.PositiveBigIntegerField(default=0)
     created = models.PositiveBigIntegerField(default=0)
@@ -111,21 +107,9 @@ class ImportJob(models.Model):
     requesters_created = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
     notes = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True, default="")
-    created_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"Ticket import {self.pk} ({self.file_name or self.file_path})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
 
     @property
     def percent(self) -> int | None:

@@ -142,14 +142,66 @@
       return;
     }
     var closer = event.target.closest && event.target.closest("[data-close-dialog]");
-    if (closer) { var d = closer.closest("dialog"); if (d) d.close(); }
+    if (closer) { var d = closer.closest("dialog"); if (d) { event.preventDefault(); d.close(); } }
   });
+
+  // ---------------------------------------------------------------- inline editing
+  function enhanceInlineEdits(scope) {
+    scope.querySelectorAll("[data-inline-edit]").forEach(function (box) {
+      if (box.dataset.enhanced) return;
+      box.dataset.enhanced = "1";
+      var view = box.querySelector("[data-inline-view]"), open = box.querySelector("[data-inline-open]");
+      var form = box.querySelector("[data-inline-form]");
+      if (!open || !form) return;
+      var input = form.querySelector("[name=value]"), error = form.querySelector("[data-inline-error]");
+      var original = input.value;
+      function show(editing) {
+        form.hidden = !editing; view.hidden = editing; open.hidden = editing;
+        if (editing) { input.focus(); if (input.select) input.select(); }
+      }
+      function cancel() { input.value = original; error.hidden = true; input.removeAttribute("aria-invalid"); show(false); open.focus(); }
+      open.addEventListener("click", function (event) { event.preventDefault(); show(true); });
+      form.querySelector("[data-inline-cancel]").addEventListener("click", cancel);
+      form.addEventListener("keydown", function (event) { if (event.key === "Escape") { event.preventDefault(); cancel(); } });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var token = form.querySelector("[name=csrfmiddlewaretoken]");
+        fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin",
+          headers: { "X-CSRFToken": token ? token.value : "", "HX-Request": "true" } })
+          .then(function (response) { return response.text().then(function (text) { return { ok: response.ok, text: text }; }); })
+          .then(function (result) {
+            if (!result.ok) {
+              error.textContent = result.text; error.hidden = false;
+              input.setAttribute("aria-invalid", "true"); input.setAttribute("aria-describedby", error.id || "");
+              input.focus();
+              return;
+            }
+            view.innerHTML = result.text;
+            original = input.value; error.hidden = true; input.removeAttribute("aria-invalid");
+            show(false); open.focus();
+            var live = document.querySelector("[data-ui-status]");
+            if (live) { live.textContent = ""; window.setTimeout(function () { live.textContent = "Saved."; }, 50); }
+          });
+      });
+    });
+  }
+  // Dialogs asked to open when the page arrives (a refused form inside one).
+  function openDialogs(scope) {
+    scope.querySelectorAll("dialog[data-open-on-load]").forEach(function (dialog) {
+      if (dialog.dataset.enhanced || !dialog.showModal) return;
+      dialog.dataset.enhanced = "1";
+      if (dialog.open) dialog.close();
+      dialog.showModal();
+    });
+  }
 
   function enhance(scope) {
     enhanceThemeSwitch(scope);
     enhanceDisclosures(scope);
     enhanceToasts(scope);
     labelTables(scope);
+    enhanceInlineEdits(scope);
+    openDialogs(scope);
   }
   window.heard = window.heard || {};
   window.heard.enhance = enhance;
