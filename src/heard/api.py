@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from heard.core.api import BearerToken, SessionAuth, install_error_handlers
+from heard.core.api import BearerToken, SessionAuth, VendoredSwagger, install_error_handlers
 
 api = NinjaAPI(
     title="heard API",
@@ -12,6 +12,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    docs=VendoredSwagger(),
 )
 install_error_handlers(api)
 

@@ -73,7 +73,7 @@ PAGE_KIND = {"feedback": "feedback", "note": "note", "note_acknowledge": "note",
              "enablement_acknowledge": "enablement", "pre_read": "pre_read", "criterion": "criterion", "decision": "decision"}
 API_KIND = {"feedback_id": "feedback", "note_id": "note", "delivery_id": "enablement", "pre_read_id": "pre_read",
             "criterion_id": "criterion", "decision_id": "decision"}
-API_BODY = {"pre_read_id": {"body": "A comment."}, "criterion_id": {"body": "A comment."}, "decision_id": {"body": "A comment."}}
+API_BODY = {"pre_read_id": {"body": "A comment."}, "criterion_id": {"body": "A comment."}, "decision_id": {"body": "A comment."}, "note_id": {"body": "A reply."}}
 
 
 def _page_routes():

@@ -163,7 +163,7 @@ def test_commenting_on_a_pre_read_and_a_draft_criterion(world):
     fb = Feedback.objects.get(text="Two minutes is fine, but also for 500 records.")
     assert fb.stakeholder == world.alice and fb.links.get().criterion == world.report_draft
     r = client.post(f"/portal/criteria/{world.report_draft.pk}/", {"body": ""})
-    assert r.status_code == 200 and "Write your comment first." in r.content.decode()
+    assert r.status_code == 400 and "Write your comment first." in r.content.decode()
 
 
 def test_portal_api_for_the_signed_in_stakeholder(world):

@@ -14,11 +14,15 @@ from django.db import transaction
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.validation import check_length, collect
 
 from .models import AcceptanceCriterion, BacklogItem, BacklogStatus, CriterionStatus
 
 ITEM_FIELDS = ("title", "description", "status", "increment", "external_key")
 CRITERION_FIELDS = ("text", "status", "co_writers", "position")
+# Limits on free text, so one item stays readable on a page and in a closure note.
+DESCRIPTION_MAX = 20_000
+CRITERION_MAX = 2_000
 
 # Words other tools use for our statuses (Jira, GitHub, plain English).
 STATUS_ALIASES = {
@@ -57,7 +61,8 @@ def clean_item(product: Product, data: dict, *, instance: BacklogItem | None = N
         except HeardError as exc:
             errors["status"] = exc.message
     if "description" in data:
-        cleaned["description"] = str(data.get("description") or "").strip()
+        description = str(data.get("description") or "").strip()
+        collect(errors, cleaned, "description", lambda: check_length(description, "description", "Description", DESCRIPTION_MAX))
     if "increment" in data:
         cleaned["increment"] = str(data.get("increment") or "").strip()[:60]
     if "external_key" in data:
@@ -135,6 +140,7 @@ def clean_criterion(item: BacklogItem, data: dict, *, instance: AcceptanceCriter
         if not text:
             errors["text"] = "Write the criterion as a behaviour, e.g. “When a technician is offline, the signature is kept and sent later.”"
         cleaned["text"] = text
+        collect(errors, cleaned, "text", lambda: check_length(text, "text", "Criterion", CRITERION_MAX))
     if "status" in data and data.get("status") not in (None, ""):
         try:
             cleaned["status"] = status_value(data["status"], CriterionStatus)

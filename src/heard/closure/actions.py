@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date
 from heard.core import audit, permissions, plain_language
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.validation import check_length, collect
 
 from . import drafting, mail
 from .models import (
@@ -31,11 +32,15 @@ from .models import (
     EnablementDelivery,
     EnablementKind,
     EnablementNote,
+    NoteReply,
     NoteStatus,
     ProductShare,
     SharedGoal,
     ShareKind,
 )
+
+# A reviewed note is read in an e-mail: long enough for many items, short enough to be read.
+NOTE_MAX = 50_000
 
 
 def _user(actor):
@@ -216,6 +221,7 @@ def review_note(*, actor, note: ClosureNote, subject: str | None = None, body: s
         errors["subject"] = "Subject must be at most 200 characters."
     if not body:
         errors["body"] = "The note is empty; say what became of their feedback."
+    collect(errors, {}, "body", lambda: check_length(body, "body", "The note", NOTE_MAX))
     if errors:
         raise HeardValidationErrors(errors)
     before = audit.snapshot(note, ["status", "subject", "body"])
@@ -319,6 +325,23 @@ def acknowledge_note(*, stakeholder, note: ClosureNote) -> ClosureNote:
         note.save(update_fields=["acknowledged_at", "opened_at", "updated_at"])
         audit.record(actor=portal_actor(stakeholder), workspace=stakeholder.workspace, verb="closure.note_acknowledged", target=note, after={"acknowledged_at": now})
     return note
+
+
+@transaction.atomic
+def reply_to_note(*, stakeholder, note: ClosureNote, text: str) -> NoteReply:
+    """The stakeholder's reply to their (published) note, as the note invites: recorded as
+    their feedback (a written comment) on the note's product and tied to the note."""
+    from heard.feedback import actions as feedback_actions
+
+    _own(stakeholder, note)
+    if not note.is_published:
+        raise HeardError("not_found", "Note was not found.")
+    feedback = feedback_actions.record_feedback(actor=None, product=note.cycle.product, data={
+        "text": text, "stakeholder": str(stakeholder.pk), "channel": "written_comment",
+    })
+    reply = NoteReply.objects.create(note=note, feedback=feedback)
+    audit.record(actor=portal_actor(stakeholder), workspace=stakeholder.workspace, verb="closure.note_replied", target=note, after={"feedback": feedback.pk})
+    return reply
 
 
 @transaction.atomic

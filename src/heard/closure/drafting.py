@@ -9,6 +9,8 @@ titles appear only when the team shared them (``SharedGoal``); otherwise the not
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from heard.feedback.models import Disposition
 
 WILL_CHANGE = {Disposition.PLANNED, Disposition.ALREADY_DONE}
@@ -74,14 +76,15 @@ def outcome_of(feedback) -> dict:
     else:
         section = "open"
     return {
-        "feedback": feedback.pk, "said": feedback.text, "said_at": feedback.said_at.date().isoformat(),
+        "feedback": feedback.pk, "said": feedback.text, "said_at": timezone.localdate(feedback.said_at).isoformat(),
         "status": status, "status_label": Disposition(status).label, "increment": increment, "reason": reason,
         "outcome": outcome, "section": section, "shared_items": titles,
     }
 
 
 def note_content(stakeholder, cycle, feedback_items) -> tuple[str, str, dict]:
-    rows = [outcome_of(f) for f in feedback_items]
+    with timezone.override(stakeholder.zone):  # the dates they read are their own days
+        rows = [outcome_of(f) for f in feedback_items]
     sections: dict[str, list] = {"heard": [], "will_change": [], "will_not": [], "open": []}
     for row in rows:
         sections["heard"].append({"feedback": row["feedback"], "said": row["said"], "said_at": row["said_at"]})

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -20,10 +21,11 @@ def portal_url(path: str = "") -> str:
     return settings.BASE_URL + (path or reverse("portal:start"))
 
 
-def _message(subject: str, context: dict, to: str, template: str) -> EmailMultiAlternatives:
-    text = render_to_string(f"closure/email/{template}.txt", context)
-    html = render_to_string(f"closure/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+def _message(subject: str, context: dict, stakeholder, template: str) -> EmailMultiAlternatives:
+    with timezone.override(stakeholder.zone):  # times in the reader's zone
+        text = render_to_string(f"closure/email/{template}.txt", context)
+        html = render_to_string(f"closure/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[stakeholder.email])
     message.attach_alternative(html, "text/html")
     return message
 
@@ -46,7 +48,7 @@ def deliver_closure_notes(note_ids: list[int]) -> None:
 
     def build(note):
         url = portal_url(reverse("portal:note", kwargs={"pk": note.pk}))
-        return _message(note.subject, {"note": note, "url": url}, note.stakeholder.email, "closure_note")
+        return _message(note.subject, {"note": note, "url": url}, note.stakeholder, "closure_note")
 
     _send(list(notes), build, ClosureNote)
 
@@ -59,6 +61,6 @@ def deliver_enablement(delivery_ids: list[int]) -> None:
     def build(delivery):
         url = portal_url(reverse("portal:enablement", kwargs={"pk": delivery.pk}))
         subject = f"{delivery.note.get_kind_display()}: {delivery.note.title}"
-        return _message(subject, {"delivery": delivery, "note": delivery.note, "url": url}, delivery.stakeholder.email, "enablement")
+        return _message(subject, {"delivery": delivery, "note": delivery.note, "url": url}, delivery.stakeholder, "enablement")
 
     _send(list(deliveries), build, EnablementDelivery)

@@ -92,6 +92,22 @@ class ClosureNote(models.Model):
         return self.published_at is not None
 
 
+class NoteReply(models.Model):
+    """A stakeholder's reply to their closure note, written in the portal. The reply is itself
+    a feedback item (a written comment from them), so the team considers it like any other
+    input; this row ties it to the note it answers, where the team sees it."""
+
+    note = models.ForeignKey(ClosureNote, on_delete=models.CASCADE, related_name="replies")
+    feedback = models.OneToOneField("feedback.Feedback", on_delete=models.CASCADE, related_name="note_reply")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Reply to {self.note}"
+
+
 class EnablementKind(models.TextChoices):
     CHANGE_NOTE = "change_note", "Change note"
     GUIDE = "guide", "Short guide"

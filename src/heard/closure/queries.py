@@ -56,6 +56,12 @@ def notes_in_workspace(actor, workspace: Workspace, *, product: str = "", cycle:
     return qs.order_by("cycle_id", "stakeholder__name", "id")
 
 
+def note_replies(actor, note: ClosureNote):
+    """What the person wrote back on their note in the portal, oldest first, with the feedback item each reply is."""
+    permissions.require(actor, note.cycle.product.workspace, "workspace.view")
+    return note.replies.select_related("feedback").order_by("created_at", "id")
+
+
 def get_note(actor, workspace: Workspace, pk) -> ClosureNote:
     permissions.require(actor, workspace, "workspace.view")
     try:

@@ -99,6 +99,7 @@ def note_review(request, ws, product, pk):
 
     return render(request, "closure/note.html", {
         "workspace": workspace, "product": product_obj, "note": note, "cycle": note.cycle, "form": form,
+        "replies": queries.note_replies(request.user, note),
         "check": check(form.data.get("body", note.body) if form.is_bound else note.body, workspace),
         "contact_problem": actions.reason_not_to_email(note.stakeholder),
         "can_send": permissions.can(request.user, workspace, "closure.send"),

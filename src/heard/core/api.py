@@ -110,6 +110,21 @@ def given(payload: Schema) -> dict:
     return payload.model_dump(exclude_unset=True)
 
 
+class VendoredSwagger:
+    """Swagger UI for /api/v1/docs from heard's own static files (static/vendor/swagger-ui),
+    not from a CDN: the CSP allows only this origin, and a laptop or server may be offline."""
+
+    def __init__(self, settings: dict | None = None):
+        self.settings = {"layout": "BaseLayout", "deepLinking": True, "validatorUrl": None} | (settings or {})
+
+    def render_page(self, request: HttpRequest, api, **kwargs):
+        from django.shortcuts import render
+        from django.urls import reverse
+
+        config = self.settings | {"url": reverse(f"{api.urls_namespace}:openapi-json", kwargs=kwargs)}
+        return render(request, "api_docs.html", {"api": api, "swagger_settings": config})
+
+
 class ProductOut(Schema):
     """Base of the answers about something that belongs to a product: ``product`` is its slug."""
 

@@ -47,16 +47,17 @@ def check_required(value: str, field: str, label: str | None = None, max_length:
     label = label or field.replace("_", " ").capitalize()
     if not value:
         raise HeardError("invalid", f"{label} is required.", field)
-    if max_length is not None and len(value) > max_length:
-        raise HeardError("invalid", f"{label} must be at most {max_length} characters.", field)
+    if max_length is not None:
+        check_length(value, field, label, max_length)
     return value
 
 
 def check_length(value: str, field: str, label: str, max_length: int) -> str:
-    """Optional text, stripped, refused with a field error when longer than ``max_length``."""
+    """Optional text, stripped, refused with a field error when longer than ``max_length``
+    that says by how much (the person must shorten it)."""
     value = str(value or "").strip()
     if len(value) > max_length:
-        raise HeardError("invalid", f"{label} must be at most {max_length} characters (it has {len(value)}).", field)
+        raise HeardError("invalid", f"{label}: at most {max_length:,} characters (you gave {len(value):,}).", field)
     return value
 
 

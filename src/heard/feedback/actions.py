@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.validation import check_length, collect
 
 from . import quality, similar
 from .models import Disposition, Feedback, FeedbackChannel, FeedbackDisposition, FeedbackLink
@@ -32,6 +33,12 @@ FEEDBACK_FIELDS = (
     "observed", "expected", "example", "session", "external_id",
 )
 TEXT_FIELDS = ("text", "job", "constraints", "environment", "observed", "expected", "example")
+# Limits on what people type: generous for an interview note, small enough that one item
+# stays readable on a page and cheap to score and index.
+TEXT_MAX = 10_000
+CONTEXT_MAX = 2_000
+TEXT_LABELS = {"job": "The job they were doing", "constraints": "Their constraints", "environment": "Their environment",
+               "observed": "What they observed", "expected": "What they expected", "example": "The example", "reason": "Reason"}
 CHANNEL_ALIASES = {"session": "session_note", "note": "session_note", "ticket": "support_ticket", "support": "support_ticket",
                    "comment": "written_comment", "e-mail": "email", "mail": "email", "telemetry": "telemetry_briefing"}
 
@@ -94,9 +101,11 @@ def clean_feedback(product: Product, data: dict, *, instance: Feedback | None = 
         if not text:
             errors["text"] = "Write down what they said."
         cleaned["text"] = text
+        collect(errors, cleaned, "text", lambda: check_length(text, "text", "Feedback text", TEXT_MAX))
     for name in TEXT_FIELDS[1:]:
         if name in data:
-            cleaned[name] = str(data.get(name) or "").strip()
+            value = str(data.get(name) or "").strip()
+            collect(errors, cleaned, name, lambda: check_length(value, name, TEXT_LABELS[name], CONTEXT_MAX))
     if "stakeholder" in data:
         ref = data.get("stakeholder")
         if ref in (None, ""):
@@ -253,8 +262,8 @@ def set_disposition(*, actor, feedback: Feedback, status: str, increment: str = 
         errors["increment"] = "Say which increment it is planned for (e.g. 2026.2), so the customer knows when."
     if status == Disposition.DECLINED and not reason:
         errors["reason"] = "Give the reason it is declined, in words the customer can read."
-    if len(increment) > 60:
-        errors["increment"] = "Increment must be at most 60 characters."
+    collect(errors, {}, "increment", lambda: check_length(increment, "increment", "Increment", 60))
+    collect(errors, {}, "reason", lambda: check_length(reason, "reason", "Reason", CONTEXT_MAX))
     if errors:
         raise HeardValidationErrors(errors)
     last = feedback.disposition_history.order_by("-at", "-id").first()
@@ -371,6 +380,7 @@ def merge_feedback(*, actor, product: Product, items: list, text: str = "") -> F
     already = [f for f in originals if f.merged_into_id]
     if already:
         raise HeardError("conflict", f"Feedback #{already[0].pk} was already merged into #{already[0].merged_into_id}.", "items")
+    check_length(text, "text", "Feedback text", TEXT_MAX)
     originals.sort(key=lambda f: (f.said_at, f.pk))
     speakers = {f.stakeholder_id for f in originals}
     merged = Feedback(

@@ -74,33 +74,39 @@ class FeedbackOut(Schema):
         return list(obj.links.all())
 
 
+def limited(default, limit: int, description: str | None = None):
+    """A text field whose limit the OpenAPI document states; the action enforces it, with a
+    message that says by how much (a 400 naming the field)."""
+    return Field(default, description=description, json_schema_extra={"maxLength": limit})
+
+
 class FeedbackIn(Schema):
     product: str = Field(..., description="Product slug.")
-    text: str = Field(..., description="What they said.")
+    text: str = limited(..., actions.TEXT_MAX, "What they said.")
     stakeholder: str | int | None = Field(None, description="Stakeholder id, e-mail or exact name; omit for proxy input.")
     channel: str = Field("session_note", description="session_note, interview, demo, support_ticket, beta, pilot, telemetry_briefing, written_comment, email or other.")
     said_at: datetime | str | None = Field(None, description="When they said it; default now.")
-    job: str = ""
-    constraints: str = ""
-    environment: str = ""
-    observed: str = ""
-    expected: str = Field("", description="What they expected, or the agreed target.")
-    example: str = ""
+    job: str = limited("", actions.CONTEXT_MAX)
+    constraints: str = limited("", actions.CONTEXT_MAX)
+    environment: str = limited("", actions.CONTEXT_MAX)
+    observed: str = limited("", actions.CONTEXT_MAX)
+    expected: str = limited("", actions.CONTEXT_MAX, "What they expected, or the agreed target.")
+    example: str = limited("", actions.CONTEXT_MAX)
     session: int | None = None
     external_id: str = ""
 
 
 class FeedbackPatch(Schema):
-    text: str | None = None
+    text: str | None = limited(None, actions.TEXT_MAX)
     stakeholder: str | int | None = None
     channel: str | None = None
     said_at: datetime | str | None = None
-    job: str | None = None
-    constraints: str | None = None
-    environment: str | None = None
-    observed: str | None = None
-    expected: str | None = None
-    example: str | None = None
+    job: str | None = limited(None, actions.CONTEXT_MAX)
+    constraints: str | None = limited(None, actions.CONTEXT_MAX)
+    environment: str | None = limited(None, actions.CONTEXT_MAX)
+    observed: str | None = limited(None, actions.CONTEXT_MAX)
+    expected: str | None = limited(None, actions.CONTEXT_MAX)
+    example: str | None = limited(None, actions.CONTEXT_MAX)
     session: int | None = None
 
 
@@ -135,8 +141,8 @@ class SimilarOut(Schema):
 
 class DispositionIn(Schema):
     status: str = Field(..., description="new, under_review, planned, if_time_remains, deferred, declined, duplicate or already_done.")
-    increment: str = Field("", description="Required for planned.")
-    reason: str = Field("", description="Required for declined.")
+    increment: str = limited("", 60, "Required for planned.")
+    reason: str = limited("", actions.CONTEXT_MAX, "Required for declined.")
 
 
 class DispositionOut(Schema):
@@ -160,7 +166,7 @@ class LinkIn(Schema):
 class MergeIn(Schema):
     product: str
     items: list[int] = Field(..., description="Two or more feedback ids of the product.")
-    text: str = Field("", description="Wording of the merged item; default the originals' words.")
+    text: str = limited("", actions.TEXT_MAX, "Wording of the merged item; default the originals' words.")
 
 
 def _capped_page(qs, page, per_page):

@@ -2,12 +2,13 @@
 
 from django import forms
 
+from .actions import CONTEXT_MAX, TEXT_MAX
 from .models import Disposition, FeedbackChannel
 
 
 class FeedbackForm(forms.Form):
     text = forms.CharField(label="What they said", widget=forms.Textarea(attrs={"rows": 4, "autofocus": True, "aria-describedby": "live-score"}),
-                           help_text="Their words, as close as you can. Numbers help: how long, how often, how many.")
+                           help_text=f"Their words, as close as you can. Numbers help: how long, how often, how many. At most {TEXT_MAX:,} characters.")
     stakeholder = forms.ChoiceField(required=False, label="Who said it", help_text="Leave empty when you speak for users yourself (proxy input).")
     channel = forms.ChoiceField(choices=FeedbackChannel.choices, initial=FeedbackChannel.SESSION_NOTE)
     said_at = forms.CharField(required=False, label="When", help_text="YYYY-MM-DD or YYYY-MM-DD HH:MM; empty means now.",
@@ -36,7 +37,7 @@ class FeedbackForm(forms.Form):
 class DispositionForm(forms.Form):
     status = forms.ChoiceField(choices=Disposition.choices, label="Disposition")
     increment = forms.CharField(required=False, help_text="Required for “planned”, e.g. 2026.2.")
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Required for “declined”; the customer reads it.")
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=f"Required for “declined”; the customer reads it. At most {CONTEXT_MAX:,} characters.")
 
 
 WEIGHTS = [(1, "1 — touches it"), (2, "2 — shapes it"), (3, "3 — drives it")]

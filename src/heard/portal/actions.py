@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from heard.core import audit, tasks
 from heard.core.errors import HeardError, HeardValidationErrors
+from heard.core.validation import check_length
 
 from . import queries
 from .models import PortalLinkToken, PortalSignInRequest, hash_token
@@ -161,8 +162,7 @@ def _text(raw, field: str, what: str) -> str:
     text = str(raw or "").replace("\r\n", "\n").strip()
     if not text:
         raise HeardValidationErrors({field: f"Write your {what} first."})
-    if len(text) > MAX_TEXT:
-        raise HeardValidationErrors({field: f"Please keep it under {MAX_TEXT} characters."})
+    check_length(text, field, f"Your {what}", MAX_TEXT)
     return text
 
 
@@ -178,6 +178,15 @@ def give_feedback(*, stakeholder, product, text, job: str = "", environment: str
         "text": body, "stakeholder": str(stakeholder.pk), "channel": "written_comment",
         "job": str(job or "").strip()[:2000], "environment": str(environment or "").strip()[:2000],
     })
+
+
+@transaction.atomic
+def reply_to_note(*, stakeholder, note, body):
+    """A reply to a closure note: it reaches the team as the person's feedback, shown on the note."""
+    from heard.closure import actions as closure_actions
+
+    note = queries.get_my_note(stakeholder, note.pk)
+    return closure_actions.reply_to_note(stakeholder=stakeholder, note=note, text=_text(body, "body", "reply"))
 
 
 @transaction.atomic

@@ -40,7 +40,7 @@ class TraceOut(FeedbackOut):
     influenced: list[dict]
 
 
-class FeedbackIn(Schema):
+class PortalFeedbackIn(Schema):
     product: int
     text: str
     job: str = ""
@@ -116,7 +116,7 @@ def feedback_detail(request, feedback_id: int):
 
 
 @router.post("/feedback", response={201: FeedbackOut}, summary="Give new feedback")
-def feedback_create(request, payload: FeedbackIn):
+def feedback_create(request, payload: PortalFeedbackIn):
     product = queries.products(request.auth).filter(pk=payload.product).first()
     item = actions.give_feedback(stakeholder=request.auth, product=product, text=payload.text, job=payload.job)
     return Status(201, _feedback(queries.get_my_feedback(request.auth, item.pk)))
@@ -137,6 +137,13 @@ def note(request, note_id: int):
 def note_acknowledge(request, note_id: int):
     found = queries.get_my_note(request.auth, note_id)
     return _note(closure_actions.acknowledge_note(stakeholder=request.auth, note=found))
+
+
+@router.post("/notes/{note_id}/replies", response={201: FeedbackOut}, summary="Reply to a closure note (it reaches the team as your feedback)")
+def note_reply(request, note_id: int, payload: CommentIn):
+    found = queries.get_my_note(request.auth, note_id)
+    reply = actions.reply_to_note(stakeholder=request.auth, note=found, body=payload.body)
+    return Status(201, _feedback(queries.get_my_feedback(request.auth, reply.feedback_id)))
 
 
 @router.get("/enablement", response=list[EnablementOut], summary="Change notes, guides and videos for you")
@@ -172,7 +179,9 @@ def invitations(request):
     return {
         "pre_reads": [{"id": p.pk, "title": p.title, "session": p.session.title, "body": p.body, "url": p.url} for p in found["pre_reads"]],
         "criteria": [{"id": c.pk, "product": c.item.product.slug, "text": c.text} for c in found["criteria"]],
-        "decisions": [{"id": d.pk, "question": d.question} for d in found["decisions"]],
+        "decisions": [{"id": d.pk, "question": d.question,
+                       "options": [{"title": o.title, "value": o.value, "cost": o.cost, "risk": o.risk} for o in d.options.all()]}
+                      for d in found["decisions"]],
     }
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from ninja.security import APIKeyCookie
 
 SESSION_KEY = "heard_portal_stakeholder"
@@ -50,7 +51,9 @@ def portal_login_required(view):
         if person is None:
             return redirect(reverse("portal:start") + "?" + urlencode({"next": request.get_full_path()}))
         request.stakeholder = person
-        return view(request, *args, **kwargs)
+        # Times on their pages are in their time zone, not the server's UTC.
+        with timezone.override(person.zone):
+            return view(request, *args, **kwargs)
 
     return wrapper
 

@@ -179,6 +179,13 @@ def get_decision(stakeholder, pk):
     return found
 
 
+def my_replies_to_note(stakeholder, note):
+    """The person's replies to their own note: the feedback items they are."""
+    from heard.feedback.models import Feedback
+
+    return Feedback.objects.filter(note_reply__note=note, stakeholder=stakeholder).order_by("created_at", "id")
+
+
 def my_comments_on_pre_read(stakeholder, pre_read):
     return pre_read.comments.filter(author_stakeholder=stakeholder).order_by("created_at", "id")
 

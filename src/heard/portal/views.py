@@ -98,9 +98,13 @@ def feedback_new(request):
 
 @portal_login_required
 def note(request, pk):
-    found = queries.get_my_note(request.stakeholder, pk)
-    closure_actions.record_note_opened(stakeholder=request.stakeholder, note=found)
-    return render(request, "portal/note.html", {"note": found})
+    person = request.stakeholder
+    found = queries.get_my_note(person, pk)
+    if request.method != "POST":
+        closure_actions.record_note_opened(stakeholder=person, note=found)
+    return _comment_page(request, obj=found, template="portal/note.html",
+                         context={"note": found, "comments": queries.my_replies_to_note(person, found)},
+                         comment=lambda body: actions.reply_to_note(stakeholder=person, note=found, body=body))
 
 
 @require_POST
@@ -133,7 +137,7 @@ def _comment_page(request, *, obj, template, context, comment):
     if request.method == "POST" and submit(form, lambda: comment(form.cleaned_data["body"])):
         messages.success(request, "Thank you. Your comment reached the team.")
         return redirect(request.path)
-    return render(request, template, {"form": form, **context})
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
 
 @portal_login_required

@@ -116,6 +116,17 @@ class Stakeholder(models.Model):
         return self.erased_at is not None
 
     @property
+    def zone(self):
+        """Their time zone, for what heard shows or sends them (``timezone.override(person.zone)``);
+        UTC when the stored name is unknown to this machine."""
+        import zoneinfo
+
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    @property
     def is_proxy(self) -> bool:
         return self.kind == StakeholderKind.INTERNAL_PROXY
 

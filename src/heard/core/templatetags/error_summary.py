@@ -7,6 +7,8 @@ bound forms, each linking to its field, so an error on a long page is never out 
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.forms import BaseForm
 
@@ -45,8 +47,12 @@ def _target(bound) -> str:
 
 
 def _with_label(label: str, message: str) -> str:
-    """The summary stands apart from the fields: say which field, unless the message does."""
+    """The summary stands apart from the fields: say which field, unless the message does
+    (it starts with the label, or with a name of its own: "Feedback text: at most …")."""
     label = label.rstrip(" :…").strip()
-    if not label or message.lower().startswith(label.lower()):
+    if not label or message.lower().startswith(label.lower()) or _NAMED.match(message):
         return message
     return f"{label}: {message}"
+
+
+_NAMED = re.compile(r"^[^:.!?“”\n]{1,40}: ")
