@@ -59,6 +59,19 @@ def serve(db: Path, port: int) -> subprocess.Popen:
     raise SystemExit("heard serve did not answer on /healthz within 30 s")
 
 
+def _portal_link(db: Path, base: str) -> str:
+    """A sign-in link for a demo customer, made in this process on the same SQLite file."""
+    os.environ["HEARD_DB_PATH"] = str(db)
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heard.settings")
+    django.setup()
+    from heard.core.screens import portal_link
+
+    return portal_link(base)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "screenshots"), help="Folder for the PNG files (default: screenshots/).")
@@ -69,7 +82,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT / "src"))
-    from heard.core.screens import DEMO_OWNER, DEMO_PASSWORD, discover_pages
+    from heard.core.screens import DEMO_OWNER, DEMO_PASSWORD, discover_pages, sign_in_to_portal
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -81,13 +94,17 @@ def main(argv=None) -> int:
     port = free_port()
     server = serve(db, port)
     base = f"http://127.0.0.1:{port}"
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    # One-time sign-in links for the portal, made before Playwright's event loop starts.
+    links = [_portal_link(db, base) for _ in variants]
     try:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"])
             pages = None
-            for variant in [v.strip() for v in args.variants.split(",") if v.strip()]:
+            shots = 0
+            for variant in variants:
                 context = browser.new_context(base_url=base, **VARIANTS[variant])
                 page = context.new_page()
                 page.set_default_timeout(20_000)
@@ -98,19 +115,24 @@ def main(argv=None) -> int:
                 page.wait_for_load_state()
                 if pages is None:
                     pages = [p for p in discover_pages(page) if args.only in p[0]]
-                for name, path in pages:
-                    page.goto(path)
-                    page.wait_for_load_state("networkidle")
-                    target = out / f"{name}-{variant}.png"
-                    page.screenshot(path=str(target), full_page=not args.viewport_only)
-                    print(target.relative_to(out.parent) if out.is_relative_to(out.parent) else target, flush=True)
+                portal = browser.new_context(base_url=base, **VARIANTS[variant]).new_page()
+                portal_pages = [p for p in sign_in_to_portal(portal, links.pop()) if args.only in p[0]]
+                for tab, found in ((page, pages), (portal, portal_pages)):
+                    for name, path in found:
+                        tab.goto(path)
+                        tab.wait_for_load_state("networkidle")
+                        target = out / f"{name}-{variant}.png"
+                        tab.screenshot(path=str(target), full_page=not args.viewport_only)
+                        shots += 1
+                        print(target, flush=True)
+                portal.context.close()
                 context.close()
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
         tmp.cleanup()
-    print(f"Saved {len(pages or []) * len(args.variants.split(','))} screenshots in {out}")
+    print(f"Saved {shots} screenshots in {out}")
     return 0
 
 

@@ -31,6 +31,8 @@ PRODUCTS = [
     ("field-app", "Fernhill Field", "Mobile app for field technicians: jobs, offline forms, signatures and photos."),
 ]
 
+DEMO_ACCENTS = {"invoicing": "teal", "field-app": "orange"}
+
 SEGMENTS = [
     ("enterprise", "Enterprise", "Organisations with 1000+ staff and procurement processes.", 30, False),
     ("small-business", "Small business", "Firms under 50 staff; owner-operated, price-sensitive.", 30, False),
@@ -98,7 +100,9 @@ def _team():
         core_actions.add_member(actor=None, workspace=workspace, email=email, role=role, name=name, password=DEMO_PASSWORD)
     for slug, name, description in PRODUCTS:
         if not workspace.products.filter(slug=slug).exists():
-            core_actions.create_product(actor=None, workspace=workspace, slug=slug, name=name, description=description)
+            product = core_actions.create_product(actor=None, workspace=workspace, slug=slug, name=name, description=description)
+            # Each product's colour in the portal (docs/design.md); idempotent: only on creation.
+            core_actions.update_product(actor=None, product=product, data={"accent": DEMO_ACCENTS[slug]})
     # The demo is ready to use: no first-run wizard for its owner.
     core_actions.finish_setup(actor=None, workspace=workspace)
     return workspace

@@ -147,3 +147,20 @@ def test_messages_are_toasts_with_an_icon_and_a_dismiss_button(client_as, produc
     toast = html[html.index('class="toast success"'):]
     assert "Saved “Export to DATEV”." in toast[:2000]
     assert "Dismiss this message" in toast[:2000]
+
+
+def test_every_portal_accent_keeps_text_readable_in_both_themes():
+    from heard.core.models import Accent
+
+    for accent in Accent.values:
+        rule = re.search(r"\.accent-" + accent + r" \{([^}]*)\}", CSS)
+        assert rule, accent
+        pairs = {n: (a, b) for n, a, b in re.findall(r"--([a-z-]+):\s*light-dark\((#[0-9a-f]{6}),\s*(#[0-9a-f]{6})\)", rule.group(1))}
+        themes = _themes()
+        for i, theme in enumerate(("light", "dark")):
+            colour = pairs["accent"][i]
+            hover = pairs["accent-hover"][i]
+            assert _contrast(colour, themes[theme]["bg"]) >= 4.5, (accent, theme, "link")
+            assert _contrast(themes[theme]["accent-ink"], colour) >= 4.5, (accent, theme, "button")
+            assert _contrast(themes[theme]["accent-ink"], hover) >= 4.5, (accent, theme, "hover")
+            assert _contrast(themes[theme]["ink"], pairs["accent-soft"][i]) >= 4.5, (accent, theme, "soft")

@@ -111,6 +111,12 @@ def test_archived_products_leave_every_product_list(client_as, product, workspac
 
     person = Stakeholder.objects.create(workspace=workspace, name="Ada", email="ada@example.org")
     assert [p.slug for p in portal_queries.products(person)] == ["other"]
+    # The person page offers to record feedback for active products only.
+    person_page = client.get(f"/w/acme/stakeholders/{person.pk}/").content.decode()
+    assert "/w/acme/p/other/feedback/new/" in person_page and "/w/acme/p/app/feedback/new/" not in person_page
+    # The archived product's own pages still open, without quick entry.
+    archived_home = client.get("/w/acme/p/app/")
+    assert archived_home.status_code == 200 and "/w/acme/p/app/feedback/new/" not in archived_home.content.decode()
 
 
 # ------------------------------------------------------------------ API

@@ -1,9 +1,11 @@
 """Issue 10's "Done when": from an empty database, the first-run path in a real browser —
 `heard setup` prints the first owner's one-time link, the owner chooses a password, logs in,
 is walked through the wizard (workspace, product, engagement model, stakeholder import,
-invitations), then records feedback from an imported stakeholder."""
+invitations), then records feedback from an imported stakeholder and finds it on the
+product's home inbox and on that stakeholder's page."""
 
 import re
+from datetime import date, timedelta
 from io import StringIO
 from urllib.parse import urlparse
 
@@ -78,9 +80,24 @@ def test_a_team_starts_from_nothing(page, login, tmp_path):
     page.get_by_role("link", name="quick entry").first.click()
     page.get_by_label("What they said").fill(SAID)
     page.get_by_label("Who said it").select_option(label="Ada Lovelace · Analytical Engines")
+    # Heard in a call two weeks ago: past the ten days the engagement model promises.
+    page.get_by_label("When").fill((date.today() - timedelta(days=14)).isoformat())
     page.get_by_role("button", name="Record", exact=True).click()
     page.get_by_text("Recorded feedback").wait_for()
     feedback = Feedback.objects.get(text=SAID)
     assert feedback.stakeholder.name == "Ada Lovelace" and feedback.product.slug == "patient-app"
-    page.goto("/w/riverbank/p/patient-app/feedback/")
+
+    # The product's home says it needs a disposition, and links to it.
+    page.goto("/w/riverbank/p/patient-app/")
+    line = page.get_by_role("link", name=re.compile(re.escape(SAID[:60])))
+    line.first.wait_for()
+    assert line.first.get_attribute("href") == f"/w/riverbank/p/patient-app/feedback/{feedback.pk}/"
+    assert "From Ada Lovelace" in page.inner_text("main")
+    assert axe_serious(page) == []
+
+    # Ada's page holds it too.
+    page.goto("/w/riverbank/stakeholders/")
+    page.get_by_role("link", name="Ada Lovelace").first.click()
+    page.get_by_role("heading", name="Ada Lovelace").first.wait_for()
     page.get_by_text(SAID).first.wait_for()
+    assert axe_serious(page) == []

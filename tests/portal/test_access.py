@@ -19,7 +19,7 @@ from heard.closure.models import ClosureNote, EnablementDelivery
 
 from .helpers import portal_client
 
-PUBLIC = {"start", "link", "sign_out"}  # reachable without a portal session (they only sign in or out)
+PUBLIC = {"start", "link", "sign_out", "logo"}  # reachable without a portal session (they only sign in or out; a product logo is on show anyway)
 
 
 def _portal_patterns():

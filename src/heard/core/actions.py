@@ -11,7 +11,7 @@ from . import audit, mail, permissions
 from .errors import HeardError, HeardValidationErrors
 from .models import ApiToken, Membership, Product, User, Workspace, slug_validator
 from .roles import OWNER, ROLES
-from .validation import check_email, check_length, check_required, collect
+from .validation import check_choice, check_email, check_length, check_required, collect
 
 
 def _check_slug(slug: str, field: str = "slug", label: str = "Slug") -> str:
@@ -75,11 +75,40 @@ def update_product(*, actor: User | None, product: Product, data: dict) -> Produ
     """Change a product's slug, name or description (only the keys given). A new slug moves
     its pages to new addresses; old links then answer 404."""
     permissions.require(actor, product.workspace, "products.manage")
-    unknown = sorted(set(data) - {"slug", "name", "description"})
+    unknown = sorted(set(data) - {"slug", "name", "description", "accent"})
     if unknown:
-        raise HeardError("invalid", f"Unknown field “{unknown[0]}”; a product has a slug, a name and a description.", unknown[0])
+        raise HeardError("invalid", f"Unknown field “{unknown[0]}”; a product has a slug, a name, a description and an accent.", unknown[0])
     cleaned = _clean_product(product.workspace, data, instance=product)
+    if "accent" in data:
+        from .models import Accent
+
+        cleaned["accent"] = check_choice(data.get("accent") or "blue", Accent, "accent", "accent colour")
     audit.save_changes(actor=actor, workspace=product.workspace, target=product, changes=cleaned, verb="product.updated")
+    return product
+
+
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
+LOGO_MAX_BYTES = 200_000
+
+
+def _logo_type(raw: bytes) -> str:
+    for magic, content_type in LOGO_TYPES.items():
+        if raw.startswith(magic):
+            return content_type
+    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
+        return "image/webp"
+    raise HeardError("invalid", "The logo must be a PNG, JPEG, GIF or WebP image (SVG is not accepted).", "logo")
+
+
+@transaction.atomic
+def set_product_logo(*, actor: User | None, product: Product, raw: bytes | None) -> Product:
+    """Give the product a logo for the portal (``raw`` image bytes), or remove it (None or b"")."""
+    permissions.require(actor, product.workspace, "products.manage")
+    raw = bytes(raw or b"")
+    if len(raw) > LOGO_MAX_BYTES:
+        raise HeardError("invalid", f"The logo is {len(raw) // 1000} kB; keep it under {LOGO_MAX_BYTES // 1000} kB.", "logo")
+    content_type = _logo_type(raw) if raw else ""
+    audit.save_changes(actor=actor, workspace=product.workspace, target=product, changes={"logo": raw, "logo_type": content_type}, verb="product.logo_set")
     return product
 
 

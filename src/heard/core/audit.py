@@ -20,6 +20,12 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, bytes | memoryview):
+        # Files (a product's logo) are audited by size and digest, not stored twice.
+        import hashlib
+
+        raw = bytes(value)
+        return f"{len(raw)} bytes, sha256 {hashlib.sha256(raw).hexdigest()[:16]}" if raw else ""
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):

@@ -77,6 +77,22 @@ class ProductForm(forms.Form):
         return cleaned
 
 
+class ProductBrandForm(forms.Form):
+    """How the product looks to its stakeholders in the portal: accent colour and logo."""
+
+    accent = forms.ChoiceField(label="Accent colour in the portal", required=False,
+                               help_text="From a fixed palette, so text on it stays readable in light and dark.")
+    logo = forms.FileField(label="Logo (optional)", required=False, help_text="PNG, JPEG, GIF or WebP, under 200 kB; shown next to the product's name.")
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Accent
+
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["accent"].choices = Accent.choices
+
+
 class WorkspaceNameForm(forms.Form):
     name = forms.CharField(label="Workspace name", max_length=200, help_text="Usually your organisation's or team's name.",
                            error_messages={"required": "Name the workspace, or skip this step."})

@@ -76,6 +76,19 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
+# Accent colours a team may give its product in the portal: a fixed palette, so every one
+# meets AA in light and dark (heard.css .accent-<name>, checked by tests/core/test_design.py).
+class Accent(models.TextChoices):
+    BLUE = "blue", "Blue"
+    TEAL = "teal", "Teal"
+    GREEN = "green", "Green"
+    PURPLE = "purple", "Purple"
+    MAGENTA = "magenta", "Magenta"
+    ORANGE = "orange", "Orange"
+    RED = "red", "Red"
+    SLATE = "slate", "Slate"
+
+
 class Product(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="products")
     slug = models.SlugField(max_length=60, validators=[slug_validator])
@@ -85,6 +98,9 @@ class Product(models.Model):
     archived_at = models.DateTimeField(
         null=True, blank=True, help_text="Archived products leave navigation and lists; their history stays readable by URL."
     )
+    accent = models.CharField(max_length=20, choices=Accent.choices, default=Accent.BLUE, help_text="The product's colour in the stakeholder portal.")
+    logo = models.BinaryField(blank=True, default=b"", help_text="A small PNG, JPEG, GIF or WebP shown in the portal.")
+    logo_type = models.CharField(max_length=20, blank=True)
 
     objects = ProductQuerySet.as_manager()
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import actions, inbox, permissions, picker, queries
 from .errors import HeardError
-from .forms import MemberForm, ProductForm, TokenForm, submit
+from .forms import MemberForm, ProductBrandForm, ProductForm, TokenForm, submit
 from .htmx import is_htmx, render_page
 from .roles import ROLE_CHOICES
 
@@ -233,16 +233,37 @@ def product_form(request, ws, slug=None):
     product = queries.get_product(request.user, workspace, slug) if slug else None
     initial = {"name": product.name, "slug": product.slug, "description": product.description} if product else {}
     form = ProductForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST":
-        if product is None:
-            saved = submit(form, lambda: actions.create_product(actor=request.user, workspace=workspace, **form.cleaned_data))
-        else:
-            saved = submit(form, lambda: actions.update_product(actor=request.user, product=product, data=form.cleaned_data))
+    brand = ProductBrandForm(request.POST if request.method == "POST" else None, request.FILES or None,
+                             initial={"accent": product.accent if product else "blue"}, prefix="brand")
+    if request.method == "POST" and brand.is_valid():
+        from django.db import transaction
+
+        with transaction.atomic():  # a refused logo leaves the product as it was
+            if product is None:
+                saved = submit(form, lambda: actions.create_product(actor=request.user, workspace=workspace, **form.cleaned_data))
+            else:
+                saved = submit(form, lambda: actions.update_product(actor=request.user, product=product, data=form.cleaned_data))
+            if saved is not None:
+                saved = submit(brand, lambda: _brand_product(request.user, saved, brand.cleaned_data))
+            if saved is None:
+                transaction.set_rollback(True)
         if saved is not None:
             messages.success(request, f"Added the product {saved.name}." if product is None else f"Saved {saved.name}.")
             return redirect("core:products", ws=ws)
-    return render(request, "core/product_form.html", {"workspace": workspace, "form": form, "product": product},
+    if request.method == "POST" and not brand.is_valid():
+        form.is_valid()  # show the product fields' errors too
+    return render(request, "core/product_form.html", {"workspace": workspace, "form": form, "brand_form": brand, "product": product},
                   status=400 if form.is_bound else 200)
+
+
+def _brand_product(actor, product, data):
+    """Apply the portal accent and logo from the product form."""
+    actions.update_product(actor=actor, product=product, data={"accent": data.get("accent") or "blue"})
+    if data.get("remove_logo"):
+        actions.set_product_logo(actor=actor, product=product, raw=None)
+    elif data.get("logo"):
+        actions.set_product_logo(actor=actor, product=product, raw=data["logo"].read(actions.LOGO_MAX_BYTES + 1))
+    return product
 
 
 @login_required

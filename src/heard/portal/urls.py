@@ -11,6 +11,7 @@ urlpatterns = [
     path("link/<str:token>/", views.link, name="link"),
     path("sign-out/", views.sign_out_view, name="sign_out"),
     path("me/", views.home, name="home"),
+    path("logo/<int:product_id>/", views.logo, name="logo"),
     path("feedback/new/", views.feedback_new, name="feedback_new"),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback"),
     path("notes/<int:pk>/", views.note, name="note"),

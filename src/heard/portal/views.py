@@ -76,7 +76,7 @@ def home(request):
 @portal_login_required
 def feedback_detail(request, pk):
     item = queries.get_my_feedback(request.stakeholder, pk)
-    return render(request, "portal/feedback.html", {"item": item, "trace": queries.trace(item)})
+    return render(request, "portal/feedback.html", {"item": item, "trace": queries.trace(item), "brand": item.product})
 
 
 @portal_login_required
@@ -120,7 +120,7 @@ def note_acknowledge(request, pk):
 def enablement(request, pk):
     found = queries.get_my_enablement(request.stakeholder, pk)
     closure_actions.record_enablement_opened(stakeholder=request.stakeholder, delivery=found)
-    return render(request, "portal/enablement.html", {"delivery": found, "note": found.note})
+    return render(request, "portal/enablement.html", {"delivery": found, "note": found.note, "brand": found.note.backlog_item.product})
 
 
 @require_POST
@@ -137,7 +137,18 @@ def _comment_page(request, *, obj, template, context, comment):
     if request.method == "POST" and submit(form, lambda: comment(form.cleaned_data["body"])):
         messages.success(request, "Thank you. Your comment reached the team.")
         return redirect(request.path)
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+    return render(request, template, {"form": form, "brand": _product_of(obj), **context}, status=400 if form.errors else 200)
+
+
+def _product_of(obj):
+    """The product a portal page is about, for its name, logo and accent colour."""
+    for path in ("product", "cycle.product", "item.product", "session.product", "decision.product"):
+        found = obj
+        for part in path.split("."):
+            found = getattr(found, part, None)
+        if found is not None:
+            return found
+    return None
 
 
 @portal_login_required
@@ -165,3 +176,18 @@ def decision(request, pk):
     return _comment_page(request, obj=found, template="portal/decision.html",
                          context={"decision": found, "comments": queries.my_comments_on_decision(person, found)},
                          comment=lambda body: actions.comment_on_decision(stakeholder=person, decision=found, body=body))
+
+
+def logo(request, product_id):
+    """A product's logo for the portal and the team's pages (public: it is on show anyway)."""
+    from django.http import Http404, HttpResponse
+
+    from heard.core.models import Product
+
+    found = Product.objects.filter(pk=product_id).exclude(logo_type="").only("logo", "logo_type").first()
+    if found is None:
+        raise Http404("No logo")
+    response = HttpResponse(bytes(found.logo), content_type=found.logo_type)
+    response["Cache-Control"] = "public, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -80,7 +80,7 @@ def stakeholder_edit(request, ws, pk):
 
 def _detail_page(request, workspace, stakeholder, *, consent_form=None, disclosure_form=None, status=200):
     """The person's page: facts, everything heard holds on them newest first, consents, disclosures."""
-    products = list(workspace.products.all())
+    products = list(workspace.products.active())  # archived products take no new feedback
     return render(request, "stakeholders/detail.html", {
         "workspace": workspace, "stakeholder": stakeholder,
         "consents": stakeholder.consents.all(), "disclosures": stakeholder.disclosures.all(),
