@@ -60,6 +60,8 @@ bench: install
 	$(BIN)/python bench/home.py
 	$(BIN)/python bench/home.py --database-url $(PG_URL)_bench_home
 	$(BIN)/python bench/themes_quality.py --csv ../shared/data/banking77.csv.gz --text-col text --label-col label
+	$(BIN)/python bench/health.py --feedback 1000000 --sessions 100000 --seats 2000000
+	$(BIN)/python bench/health.py --feedback 1000000 --sessions 100000 --seats 2000000 --database-url $(PG_URL)_bench
 
 clean:
 	rm -rf $(VENV) .staticfiles heard.sqlite3* heard-demo.sqlite3*

@@ -26,6 +26,7 @@ VERBS = {
     "themes": "Mine support themes for a product now, or list them (`mine`, `list`).",
     "portal-link": "Print a one-time portal sign-in link for a stakeholder.",
     "portal": "Portal housekeeping: delete old sign-in links and requests (`prune`).",
+    "health": "Collaboration health figures of a product (`show`), or recount them (`rebuild`).",
 }
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "heard.decisions",
     "heard.closure",
     "heard.portal",
+    "heard.health",
     "heard.firstrun",
 ]
 

@@ -26,6 +26,7 @@ from heard.core.validation import as_id, check_length, collect
 
 from . import quality, similar
 from .models import Disposition, Feedback, FeedbackChannel, FeedbackDisposition, FeedbackLink
+from .signals import feedback_imported
 
 FEEDBACK_FIELDS = (
     "stakeholder", "channel", "said_at", "text", "job", "constraints", "environment",
@@ -471,6 +472,7 @@ def record_feedback_batch(*, actor, product: Product, rows: list[tuple[int, dict
             FeedbackDisposition(feedback=f, status=Disposition.NEW, at=f.created_at, by=_user(actor), by_label=_label(actor)) for f in fresh
         ], batch_size=500)
         similar.index_items(fresh)
+        feedback_imported.send(sender=Feedback, items=fresh)
         latest: dict = {}
         for f in fresh:
             if f.stakeholder is not None and (f.stakeholder.pk not in latest or latest[f.stakeholder.pk][1] < f.said_at):
