@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/heard
 DEMO_DB ?= $(CURDIR)/heard-demo.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-sqlite test-postgres lint bench browser postgres clean screenshots
+.PHONY: install demo test test-sqlite test-postgres lint bench browser postgres nginx clean screenshots
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required (python3.11 or python3 on PATH)."; exit 1; }
@@ -27,6 +27,10 @@ demo: install
 browser:
 	@scripts/ensure-chromium.sh
 
+# The proxy tests run a real nginx in front of `heard serve`.
+nginx:
+	@scripts/ensure-nginx.sh
+
 # Every main page of the demo in light, dark and at 390 px, into screenshots/ (git ignores it).
 screenshots: install browser
 	$(BIN)/python scripts/screenshots.py --out screenshots
@@ -34,7 +38,7 @@ screenshots: install browser
 postgres:
 	@scripts/ensure-postgres.sh
 
-test: install browser postgres
+test: install browser postgres nginx
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -10,7 +10,7 @@ import os
 import sys
 
 VERBS = {
-    "serve": "Serve heard over HTTP with a production-grade server (waitress).",
+    "serve": "Serve heard over HTTP with gunicorn (several processes, one per core by default).",
     "migrate": "Create or update the database tables.",
     "demo": "Load the demo workspace (running it twice adds nothing).",
     "setup": "First run: create a workspace, its first owner and product, step by step (each step skippable).",

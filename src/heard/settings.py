@@ -42,6 +42,22 @@ _trusted_proxies = env("HEARD_TRUSTED_PROXIES", "0").strip()
 if not _trusted_proxies.isdigit():
     raise ImproperlyConfigured("HEARD_TRUSTED_PROXIES must be a whole number of proxy hops (0 when there is none).")
 HEARD_TRUSTED_PROXIES = int(_trusted_proxies)
+# The addresses those proxies connect from (addresses or networks, comma-separated). Forwarded
+# headers from anyone else are ignored, so a client that reaches heard directly cannot forge them.
+HEARD_TRUSTED_PROXY_ADDRESSES = [a.strip() for a in env("HEARD_TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1").split(",") if a.strip()]
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    raw = env(name, str(default)).strip()
+    if not raw.isdigit() or int(raw) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum} (it is {raw!r}).")
+    return int(raw)
+
+
+# `heard serve`: worker processes (0: one per core, at least 2) and threads in each.
+HEARD_SERVE_WORKERS = env_int("HEARD_SERVE_WORKERS", 0)
+HEARD_SERVE_THREADS = env_int("HEARD_SERVE_THREADS", 4, minimum=1)
+HEARD_ACCESS_LOG = env_bool("HEARD_ACCESS_LOG", False)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -195,6 +211,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS: redirect plain HTTP and send Strict-Transport-Security. Off by default (a laptop has no
+# certificate); `heard check --deploy` warns until they are set in production.
+SECURE_SSL_REDIRECT = env_bool("HEARD_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("HEARD_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HEARD_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HEARD_HSTS_PRELOAD", False)
+# /healthz answers plain HTTP for load balancers' probes.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {

@@ -10,6 +10,18 @@ from django.test import RequestFactory
 from heard.core.http import client_ip
 
 
+@pytest.fixture(autouse=True)
+def proxies_on_the_private_network(settings):
+    settings.HEARD_TRUSTED_PROXY_ADDRESSES = ["10.0.0.0/8"]
+
+
+def test_a_client_that_reaches_heard_directly_cannot_forge_its_address(settings):
+    settings.HEARD_TRUSTED_PROXIES = 1
+    # 198.51.100.7 is not one of our proxies: its X-Forwarded-For is its own invention.
+    assert client_ip(request(remote="198.51.100.7", forwarded="203.0.113.1")) == "198.51.100.7"
+    assert client_ip(request(remote="10.1.2.3", forwarded="203.0.113.1")) == "203.0.113.1"
+
+
 def request(remote="198.51.100.7", forwarded=None):
     extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)

@@ -1,4 +1,4 @@
-"""`heard serve` really serves: a waitress process, static files via WhiteNoise, /healthz."""
+"""`heard serve` really serves: a gunicorn server with several processes, static files via WhiteNoise, /healthz."""
 
 import os
 import re
@@ -38,7 +38,7 @@ def test_heard_serve_in_production_mode(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/heard/heard.css", timeout=5) as response:
             assert response.status == 200 and b"--accent" in response.read()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as response:
-            assert response.headers["Server"] == "heard"  # waitress, not runserver
+            assert response.headers["Server"] == "heard"  # gunicorn (renamed), not runserver
             assert "Content-Security-Policy" in response.headers
     finally:
         server.terminate()

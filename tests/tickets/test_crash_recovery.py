@@ -127,7 +127,9 @@ def test_a_worker_killed_mid_import_is_restarted_and_the_import_resumes_and_fini
         job_url = f"{base}/import-jobs/{started.json()['id']}"
         wait_for(lambda: api.get(job_url).json()["rows_read"] > 0, 120, "the import to write its first batch")
         os.kill(first_pid, signal.SIGKILL)
-        assert api.get(job_url).json()["status"] == "running", "the import ended before the worker was killed: make KILL_ROWS larger"
+        # Still running, or already queued again (under heavy load the 3 s heartbeat limit of this
+        # test can pass before the kill): either way the import had not ended.
+        assert api.get(job_url).json()["status"] in ("running", "queued"), "the import ended before the worker was killed: make KILL_ROWS larger"
 
         # The server says the worker stopped and starts another, which resumes the import.
         wait_for(lambda: "exited with code -9" in output.text, 30, "the server to notice the worker died")

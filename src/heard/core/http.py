@@ -3,7 +3,9 @@
 ``client_ip(request)`` is the address of the person's computer, for rate limits and logs.
 Behind a reverse proxy REMOTE_ADDR is the proxy, and X-Forwarded-For is only trustworthy for
 the hops our own proxies added: everything to their left was written by the client and may be
-forged. ``HEARD_TRUSTED_PROXIES`` says how many hops to trust (0: ignore the header).
+forged. ``HEARD_TRUSTED_PROXIES`` says how many hops to trust (0: ignore the header), and
+``HEARD_TRUSTED_PROXY_ADDRESSES`` which addresses our nearest proxy connects from: a request
+from anywhere else reached heard directly, so its header is the client's own invention.
 """
 
 from __future__ import annotations
@@ -38,9 +40,25 @@ def client_ip(request) -> str:
     """
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     hops = getattr(settings, "HEARD_TRUSTED_PROXIES", 0)
-    if hops <= 0:
+    if hops <= 0 or not _from_our_proxy(remote):
         return remote
     entries = [e for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
     if len(entries) < hops:
         return remote
     return _as_ip(entries[-hops]) or remote
+
+
+def _from_our_proxy(remote: str) -> bool:
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return False
+    for allowed in settings.HEARD_TRUSTED_PROXY_ADDRESSES:
+        if allowed == "*":
+            return True
+        try:
+            if address in ipaddress.ip_network(allowed, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False

@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -6,42 +7,119 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+
+def default_workers() -> int:
+    """One process per core the server may use (at least two, so one slow request never
+    holds up everyone)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(2, cores)
 
 
 class Command(BaseCommand):
-    help = "Serve heard over HTTP with waitress, a production-grade WSGI server (static files via WhiteNoise)."
+    help = (
+        "Serve heard over HTTP with gunicorn: several worker processes (one per core by default), "
+        "each with a few threads; static files via WhiteNoise."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1; 0.0.0.0 for all).")
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
-        parser.add_argument("--threads", type=int, default=8, help="Worker threads (default 8).")
+        parser.add_argument(
+            "--workers", type=int, default=None,
+            help="Worker processes (default: HEARD_SERVE_WORKERS, else one per core and at least 2).",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=None,
+            help="Threads per worker process (default: HEARD_SERVE_THREADS, else 4).",
+        )
         parser.add_argument(
             "--with-worker", action="store_true",
             help="Also run `heard worker` (background tasks: imports, theme mining, e-mail) as a child process, "
             "stopped with the server. Without it, run `heard worker` yourself.",
         )
 
-    def handle(self, *args, host, port, threads, with_worker=False, **options):
-        from waitress import serve
-
+    def handle(self, *args, host, port, workers=None, threads=None, with_worker=False, **options):
+        workers = workers if workers is not None else settings.HEARD_SERVE_WORKERS or default_workers()
+        threads = threads if threads is not None else settings.HEARD_SERVE_THREADS
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1.")
+        if with_worker:
+            return self.serve_with_worker(host, port, workers, threads)
         if settings.PRODUCTION:
             # Before the WSGI app loads: WhiteNoise indexes STATIC_ROOT when it starts.
             call_command("collectstatic", interactive=False, verbosity=0)
-        from heard.wsgi import application
+        self.stdout.write(
+            f"heard is serving at http://{host}:{port}/  ({workers} processes × {threads} threads; Ctrl+C to stop)"
+        )
+        self.stdout.flush()
+        HeardServer(host, port, workers, threads).run()
 
-        supervisor = WorkerSupervisor(self.stdout) if with_worker else None
-        # SIGTERM (a service manager stopping heard) ends the server like Ctrl+C, so the
-        # worker is stopped with it.
+    def serve_with_worker(self, host, port, workers, threads):
+        """The server and the task worker as two child processes of this one, which watches both.
+
+        Not a thread inside gunicorn's master: the master reaps every child that exits, so it
+        would swallow the worker's exit status."""
+        server = subprocess.Popen(
+            [sys.executable, "-m", "heard.cli", "serve", "--host", host, "--port", str(port),
+             "--workers", str(workers), "--threads", str(threads)]
+        )
+        supervisor = WorkerSupervisor(self.stdout)
+        # SIGTERM (a service manager stopping heard) ends both, like Ctrl+C.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        self.stdout.write(f"heard is serving at http://{host}:{port}/  (Ctrl+C to stop)")
-        if supervisor is not None:
-            supervisor.start()
+        supervisor.start()
         try:
-            serve(application, host=host, port=port, threads=threads, ident="heard")
+            code = server.wait()
+            raise SystemExit(code)
         finally:
-            if supervisor is not None:
-                supervisor.stop()
+            supervisor.stop()
+            if server.poll() is None:
+                server.terminate()
+                try:
+                    server.wait(30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+
+
+def HeardServer(host, port, workers, threads):
+    """gunicorn, configured from heard's settings rather than a config file."""
+    import gunicorn.http.wsgi
+    from gunicorn.app.base import BaseApplication
+
+    # Responses say "Server: heard", not gunicorn and its version.
+    gunicorn.http.wsgi.SERVER = "heard"
+    proxies = settings.HEARD_TRUSTED_PROXY_ADDRESSES if settings.HEARD_TRUSTED_PROXIES else []
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        # X-Forwarded-Proto (https behind a proxy) only from our own proxies.
+        "forwarded_allow_ips": ",".join(proxies),
+        "preload_app": True,
+        "timeout": 120,
+        "graceful_timeout": 10,
+        "accesslog": "-" if settings.HEARD_ACCESS_LOG else None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "heard",
+    }
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from heard.wsgi import application
+
+            return application
+
+    return Server()
 
 
 class WorkerSupervisor(threading.Thread):
