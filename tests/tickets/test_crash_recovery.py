@@ -41,7 +41,7 @@ def outside(tmp_path_factory, django_db_blocker):
     """A migrated database for subprocesses, with a workspace, an owner's token and a product."""
     base = tmp_path_factory.mktemp("crash")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEARD_", "DATABASE_URL"))}
-    env.update(HEARD_MEDIA_ROOT=str(base / "media"), HEARD_HEARTBEAT_SECONDS="0.5", HEARD_JOB_STALE_SECONDS="3",
+    env.update(HEARD_MEDIA_ROOT=str(base / "media"), HEARD_HEARTBEAT_SECONDS="0.5", HEARD_JOB_STALE_SECONDS="10",
                HEARD_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
     pg_name = None
     if connection.vendor == "postgresql":
@@ -142,7 +142,7 @@ def test_a_worker_killed_mid_import_is_restarted_and_the_import_resumes_and_fini
         assert tickets["total"] == KILL_ROWS  # nothing twice, nothing lost
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(30)
+        server.wait(60)
 
 
 def _answers(url):

@@ -76,13 +76,14 @@ class Command(BaseCommand):
             code = server.wait()
             raise SystemExit(code)
         finally:
-            supervisor.stop()
+            # Both are asked to stop at once, so stopping takes as long as the slower one.
             if server.poll() is None:
                 server.terminate()
-                try:
-                    server.wait(30)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+            supervisor.stop()
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def HeardServer(host, port, workers, threads):
