@@ -120,6 +120,7 @@ def test_without_trusted_proxies_a_forged_forwarded_for_does_not_escape_the_ip_l
 
 def test_behind_one_proxy_the_right_most_forwarded_address_is_the_client(world, settings):
     settings.HEARD_TRUSTED_PROXIES = 1
+    settings.HEARD_TRUSTED_PROXY_ADDRESSES = ["10.0.0.0/8"]  # where our proxy connects from
     proxy = "10.0.0.2"
     client = Client()
     # Six people behind the same proxy are six clients, not one.
