@@ -19,6 +19,8 @@ VERBS = {
     "token": "Print a new API token for a team member.",
     "worker": "Run background tasks (imports, theme mining, e-mail).",
     "check": "Check the configuration and the database connection.",
+    "backup": "Write the database and the uploaded files to one .tar.gz (safe while heard runs).",
+    "restore": "Replace the database and the uploaded files with a backup made by `heard backup`.",
     "import": "Import stakeholders, feedback, backlog items or support tickets from files (`heard import KIND FILE`).",
     "inbox": "Show what needs a person now on a product (WS/PRODUCT) or a workspace (WS).",
     "sessions": "List a product's collaboration sessions and their flags.",
