@@ -93,3 +93,39 @@ def test_a_nul_in_a_ticket_row_keeps_the_file_s_good_rows(product, tmp_path):
     assert report.created == 3 and report.rejected == 0
     assert Ticket.objects.get(external_id="N-2").subject == "Badsubject"
     assert "\x00" not in Ticket.objects.get(external_id="N-2").body
+
+
+def _uploads(settings) -> list[Path]:
+    folder = Path(settings.MEDIA_ROOT) / "imports" / "tickets"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_uploaded_export_is_deleted_once_imported_and_once_its_import_failed(api_as, product, tmp_path, settings):
+    api = api_as("owner")
+    good, bad = tmp_path / "tickets.csv", tmp_path / "broken.csv.gz"
+    good.write_text(CSV, encoding="utf-8")
+    bad.write_bytes(b"this is not gzip at all")
+    for path, status in ((good, "done"), (bad, "failed")):
+        with open(path, "rb") as handle:
+            started = api.client.post("/api/v1/tickets:import", {"file": handle, "product": "app", "format": "csv"}, headers=api.headers)
+        assert started.status_code == 202, started.content
+        assert len(_uploads(settings)) == 1  # kept until the worker has read it
+        run_worker()
+        assert api.get(f"/import-jobs/{started.json()['id']}").json()["status"] == status
+        assert _uploads(settings) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_whose_import_died_for_good_is_deleted_when_the_job_is_settled(api_as, product, settings):
+    settings.HEARD_JOB_STALE_SECONDS = 60
+    folder = Path(settings.MEDIA_ROOT) / "imports" / "tickets"
+    folder.mkdir(parents=True)
+    upload = folder / "abc-tickets.csv"
+    upload.write_text(CSV, encoding="utf-8")
+    long_ago = timezone.now() - timedelta(minutes=5)
+    # Its last attempt: settling fails it rather than queueing it again.
+    job = ImportJob.objects.create(workspace=product.workspace, product=product, format="csv", file_path=str(upload), file_name="tickets.csv",
+                                   status=ImportStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago, worker="box:78", attempts=2)
+    assert api_as("owner").get(f"/import-jobs/{job.pk}").json()["status"] == "failed"
+    assert not upload.exists()

@@ -986,6 +986,9 @@ def _settle_interrupted(pk: int) -> int:
         )
         job.save(update_fields=["status", "error", "finished_at"])
         verb = "tickets.import_interrupted"
+        # Nothing will read the upload again: the person starts a new import to finish.
+        path = job.file_path
+        transaction.on_commit(lambda: _remove_upload(path))
     audit.record(actor=None, workspace=job.workspace, verb=verb, target=job, after={"worker": job.worker, "last_heartbeat": last, "attempts": job.attempts})
     return 1
 
