@@ -69,7 +69,7 @@ def _product(request, workspace, product):
 @router.get("/health/figures", response=FiguresOut, summary="Every health figure of a product: value, trend and summary")
 def list_figures(request, product: str, workspace: str | None = None):
     p = _product(request, workspace, product)
-    data = queries.snapshot(request.auth, p)
+    data = queries.snapshot(request.auth, p, series=False)
     figures = [f for _, items in queries.groups(data) for f in items]
     return {"product": p.slug, "state": data["state"], "computed_at": data.get("computed_at"), "window": data.get("window"), "figures": figures}
 

@@ -194,4 +194,8 @@ def last_minute_sign_off(item, stakeholder, *, at: datetime) -> Flag | None:
             "advice": "Involve the people who will sign off from the start: invite them to refine the criteria or to the demo before the sign-off.",
         },
     )
+    # The snapshot counts flags for the Health page: have the worker count this one.
+    from .rollups import request_refresh
+
+    request_refresh(item.product_id)
     return flag

@@ -18,9 +18,13 @@ _connected = False
 def _feedback_days(feedback) -> list:
     days = [feedback.said_at]
     if feedback.session_id:
-        from heard.sessions.models import Session
+        cached = feedback._state.fields_cache.get("session")
+        if cached is not None and cached.pk == feedback.session_id:
+            days.append(cached.starts_at)
+        else:
+            from heard.sessions.models import Session
 
-        days += list(Session.objects.filter(pk=feedback.session_id).values_list("starts_at", flat=True))
+            days += list(Session.objects.filter(pk=feedback.session_id).values_list("starts_at", flat=True))
     return days
 
 

@@ -74,6 +74,10 @@ class HealthSnapshot(models.Model):
 
     product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="health_snapshot")
     figures = models.JSONField(default=dict, blank=True)
+    # What the Health page and the figures list read, kept small so a page view decodes a
+    # few kilobytes: the figures without their series, representation without weekly
+    # shares, and the flags (counts per rule and the most recent), counted at refresh.
+    page = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):

@@ -23,19 +23,22 @@ NOT_RECENTLY = timedelta(days=90)
 
 # ---------------------------------------------------------------- figures
 
-def snapshot(actor, product) -> dict:
+def snapshot(actor, product, *, series: bool = True) -> dict:
     """The product's figures as stored by the last refresh (see ``snapshot.compute`` for the
     shape), plus ``state``: "ready", "refreshing" (pending writes wait for the worker) or
-    "counting" (never counted yet; a count was asked for)."""
+    "counting" (never counted yet; a count was asked for). ``series=False`` reads the small
+    page part instead (no weekly or monthly series; with ``flag_counts`` and ``recent_flags``)."""
     permissions.require(actor, product.workspace, "workspace.view")
-    snap = HealthSnapshot.objects.filter(product=product).first()
-    if snap is None or snap.computed_at is None:
+    field = "figures" if series else "page"
+    snap = HealthSnapshot.objects.filter(product=product).only(field, "computed_at").first()
+    if snap is None or snap.computed_at is None or not getattr(snap, field):
         from .rollups import mark_span, waiting
 
         if not waiting(product.pk):
             mark_span(product.pk)
-        return {"state": "counting", "figures": {}, "segments": [], "top_voices": [], "over_cap": []}
-    data = dict(snap.figures)
+        return {"state": "counting", "figures": {}, "segments": [], "top_voices": [], "over_cap": [],
+                "flag_counts": {rule: 0 for rule in Rule.values}, "recent_flags": []}
+    data = dict(getattr(snap, field))
     from .rollups import waiting
 
     data["state"] = "refreshing" if waiting(product.pk) else "ready"

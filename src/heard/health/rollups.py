@@ -40,12 +40,95 @@ CHANGE_DISPOSITIONS = ("planned", "already_done")
 
 def mark(product_id: int, moments) -> None:
     """Mark the weeks of ``moments`` (datetimes; None ignored) of a product pending and ask
-    for a refresh after the commit. Called by the signal receivers in ``hooks``."""
+    for a refresh after the commit. Called by the signal receivers in ``hooks``.
+
+    The cost per write is at most two statements on small tables, each by its unique key
+    (an insert of the pending weeks that ignores those already pending, and an upsert of the
+    refresh request), and nothing for a week already marked earlier in the same savepoint
+    (a feedback item and its disposition row, written by one action, mark once)."""
     weeks = {week_of(m) for m in moments if m is not None}
     if not weeks or product_id is None:
         return
-    PendingWeek.objects.bulk_create([PendingWeek(product_id=product_id, week=w) for w in weeks], ignore_conflicts=True)
-    request_refresh(product_id)
+    marks = _Marks.current()
+    new = sorted(w for w in weeks if (product_id, w) not in marks.weeks) if marks else sorted(weeks)
+    if new:
+        _insert_pending(product_id, new)
+        if marks:
+            marks.weeks.update((product_id, w) for w in new)
+    if marks and product_id in marks.asked:
+        return
+    if _ask_refresh(product_id):
+        if marks:
+            marks.enqueue.add(product_id)
+        else:
+            _enqueue(product_id)
+    if marks:
+        marks.asked.add(product_id)
+
+
+class _Marks:
+    """What one savepoint level of a transaction has marked already. Registered as an
+    on-commit callback, so Django drops it when the savepoint or the transaction rolls back
+    (the rows it remembers are gone too) and runs it on commit: it then enqueues the
+    refreshes this transaction asked for."""
+
+    def __init__(self, level: frozenset):
+        self.level = level
+        self.weeks: set[tuple[int, date]] = set()
+        self.asked: set[int] = set()
+        self.enqueue: set[int] = set()
+
+    @classmethod
+    def current(cls) -> _Marks | None:
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
+            return None
+        level = frozenset(connection.savepoint_ids)
+        for _sids, func, _robust in connection.run_on_commit:
+            if isinstance(func, cls) and func.level == level:
+                return func
+        found = cls(level)
+        transaction.on_commit(found)
+        return found
+
+    @classmethod
+    def forget(cls, product_id: int) -> None:
+        """A refresh in this transaction unmarked the product's weeks: later writes in it
+        must mark again."""
+        connection = transaction.get_connection()
+        for _sids, func, _robust in connection.run_on_commit:
+            if isinstance(func, cls):
+                func.weeks = {(p, w) for p, w in func.weeks if p != product_id}
+                func.asked.discard(product_id)
+
+    def __call__(self) -> None:
+        for product_id in sorted(self.enqueue):
+            tasks.task_named("health.refresh_health").enqueue(product_id)
+
+
+def _insert_pending(product_id: int, weeks: list[date]) -> None:
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(PendingWeek._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(weeks))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [p for w in weeks for p in (product_id, connection.ops.adapt_datefield_value(w), now)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (product_id, week, marked_at) VALUES {values} ON CONFLICT (product_id, week) DO NOTHING", params)
+
+
+def _ask_refresh(product_id: int) -> bool:
+    """Set the product's refresh request unless one is waiting; True when this call set it
+    (so this transaction enqueues the refresh)."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(RefreshRequest._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (product_id, requested_at) VALUES (%s, %s) ON CONFLICT (product_id) "
+            f"DO UPDATE SET requested_at = excluded.requested_at WHERE {table}.requested_at IS NULL",
+            [product_id, now],
+        )
+        return cursor.rowcount == 1
 
 
 def mark_span(product_id: int) -> None:
@@ -56,14 +139,10 @@ def mark_span(product_id: int) -> None:
 
 def request_refresh(product_id: int) -> None:
     """Enqueue one refresh task per burst of writes: only the write that finds no request
-    waiting enqueues, after its commit."""
-    now = timezone.now()
-    asked = RefreshRequest.objects.filter(product_id=product_id, requested_at__isnull=True).update(requested_at=now)
-    if not asked:
-        if RefreshRequest.objects.filter(product_id=product_id).exists():
-            return
-        RefreshRequest.objects.create(product_id=product_id, requested_at=now)
-    _enqueue(product_id)
+    waiting enqueues, after its commit (flags recorded outside a refresh use it to have
+    the snapshot's flag counts redone)."""
+    if _ask_refresh(product_id):
+        _enqueue(product_id)
 
 
 def waiting(product_id: int) -> bool:
@@ -110,67 +189,145 @@ def _chunks(values, size=500):
         yield values[i : i + size]
 
 
-def count_span(product, first: date, weeks: int, people: People, *, lead_days: int, now: datetime) -> dict[date, tuple[Counter, list]]:
+# ---------------------------------------------------------------- SQL pieces (both databases)
+
+def _week_sql(column: str, vendor: str) -> str:
+    """The Monday (UTC) of a timestamp column, in SQL."""
+    if vendor == "postgresql":
+        return f"(date_trunc('week', {column} AT TIME ZONE 'UTC'))::date"
+    return f"date({column}, 'weekday 0', '-6 days')"
+
+
+def _days_sql(later: str, earlier: str, vendor: str) -> str:
+    """Whole days from ``earlier`` to ``later`` (floor; negatives are clamped in Python)."""
+    if vendor == "postgresql":
+        return f"FLOOR(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400)::integer"
+    # julianday is a double: round to the millisecond before flooring to whole days, so
+    # an answer exactly N days later counts as N.
+    return f"(CAST(ROUND((julianday({later}) - julianday({earlier})) * 86400000) AS INTEGER) / 86400000)"
+
+
+class _SQL:
+    """Runs the grouped counts of one span; quoted table names and adapted parameters."""
+
+    def __init__(self):
+        from django.db import connection
+
+        self.connection = connection
+        self.vendor = connection.vendor
+        self._weeks: dict = {}
+
+    def table(self, model) -> str:
+        return self.connection.ops.quote_name(model._meta.db_table)
+
+    def dt(self, value):
+        return self.connection.ops.adapt_datetimefield_value(value)
+
+    def week(self, column: str) -> str:
+        return _week_sql(column, self.vendor)
+
+    def days(self, later: str, earlier: str) -> str:
+        return _days_sql(later, earlier, self.vendor)
+
+    def to_week(self, value) -> date:
+        found = self._weeks.get(value)
+        if found is None:
+            found = self._weeks[value] = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        return found
+
+    def rows(self, sql: str, params):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while True:
+                chunk = cursor.fetchmany(20000)
+                if not chunk:
+                    return
+                yield from chunk
+
+
+def _bucket_days(days: int) -> int:
+    return latency_bucket(timedelta(days=max(0, int(days))))
+
+
+def count_span(product, first: date, weeks: int, people: People | None = None, *, lead_days: int, now: datetime) -> dict[date, tuple[Counter, list]]:
     """Every count of ``weeks`` consecutive weeks from ``first``, from raw rows, with the
-    same few queries whatever the span: ``{week: (counts, outcomes)}`` where counts is
-    ``{(metric, dim): value}`` and outcomes ``[(session_id, series_key, ends_at,
-    feedback_count, changed)]`` for the sessions starting that week."""
+    same few grouped queries whatever the span (the database groups by week, stakeholder,
+    kind and segment; Python only files the grouped rows): ``{week: (counts, outcomes)}``
+    where counts is ``{(metric, dim): value}`` and outcomes ``[(session_id, series_key,
+    ends_at, feedback_count, changed)]`` for the sessions starting that week. ``people`` is
+    not needed any more (kinds and segments are joined in SQL) and kept for callers."""
     from heard.closure.models import ClosureCycle, ClosureNote
     from heard.decisions.models import Decision, DecisionEvidence
     from heard.feedback.models import Feedback, FeedbackDisposition, FeedbackLink
     from heard.sessions.models import Participant, PreRead, Session
+    from heard.stakeholders.models import Stakeholder
 
     from .models import BacklogEvent
 
+    sql = _SQL()
     start, end = day_start(first), day_start(first + timedelta(weeks=weeks))
     out: dict[date, tuple[Counter, list]] = {first + timedelta(weeks=n): (Counter(), []) for n in range(weeks)}
 
     def bump(moment, metric, dim="", n=1):
         out[week_of(moment)][0][metric, dim] += n
 
-    # Voice: feedback said in the span (a merge record stands for originals counted already).
-    said = {}
-    for fid, stakeholder_id, is_proxy, said_at in (
-        Feedback.objects.filter(product=product, said_at__gte=start, said_at__lt=end, is_merge=False)
-        .values_list("id", "stakeholder_id", "is_proxy", "said_at").iterator(chunk_size=5000)
-    ):
-        said[fid] = said_at
-        c = out[week_of(said_at)][0]
-        c["fb", ""] += 1
-        if is_proxy:
-            c["fb_proxy", ""] += 1
-        if stakeholder_id is None:
-            continue
-        c["fb_known", ""] += 1
-        c["voice", str(stakeholder_id)] += 1
-        c["fb_kind", people.kind.get(stakeholder_id, "")] += 1
-        for segment_id in people.segments.get(stakeholder_id, ()):
-            c["fb_seg", str(segment_id)] += 1
+    F, ST, SS = sql.table(Feedback), sql.table(Stakeholder), sql.table(Stakeholder.segments.through)
+    S, P = sql.table(Session), sql.table(Participant)
+    fb_span = f"f.product_id = %s AND f.said_at >= %s AND f.said_at < %s AND f.is_merge = %s"
+    fb_params = [product.pk, sql.dt(start), sql.dt(end), False]
+    wk = sql.week("f.said_at")
 
-    # Latency of the span's feedback to its first answer of each kind.
-    in_span = {"feedback__product": product, "feedback__said_at__gte": start, "feedback__said_at__lt": end}
+    # Voice: feedback said in the span (a merge record stands for originals counted already).
+    for week, is_proxy, n in sql.rows(f"SELECT {wk}, f.is_proxy, COUNT(*) FROM {F} f WHERE {fb_span} GROUP BY 1, 2", fb_params):
+        c = out[sql.to_week(week)][0]
+        c["fb", ""] += n
+        if is_proxy:
+            c["fb_proxy", ""] += n
+    for week, stakeholder_id, n in sql.rows(
+        f"SELECT {wk}, f.stakeholder_id, COUNT(*) FROM {F} f WHERE {fb_span} AND f.stakeholder_id IS NOT NULL GROUP BY 1, 2", fb_params
+    ):
+        c = out[sql.to_week(week)][0]
+        c["fb_known", ""] += n
+        c["voice", str(stakeholder_id)] += n
+    for week, kind, n in sql.rows(f"SELECT {wk}, s.kind, COUNT(*) FROM {F} f JOIN {ST} s ON s.id = f.stakeholder_id WHERE {fb_span} GROUP BY 1, 2", fb_params):
+        out[sql.to_week(week)][0]["fb_kind", kind or ""] += n
+    for week, segment_id, n in sql.rows(
+        f"SELECT {wk}, ss.segment_id, COUNT(*) FROM {F} f JOIN {SS} ss ON ss.stakeholder_id = f.stakeholder_id WHERE {fb_span} GROUP BY 1, 2", fb_params
+    ):
+        out[sql.to_week(week)][0]["fb_seg", str(segment_id)] += n
+
+    # Latency of the span's feedback to its first answer of each kind, grouped by whole days.
+    CN, CNF = sql.table(ClosureNote), sql.table(ClosureNote.feedback.through)
     stages = {
-        "lat_disp": _first_times(FeedbackDisposition.objects.filter(**in_span).exclude(status="new"), "at"),
-        "lat_dec": _first_times(DecisionEvidence.objects.filter(**in_span), "added_at"),
-        "lat_close": _first_times(ClosureNote.feedback.through.objects.filter(**in_span, closurenote__status="sent"), "closurenote__sent_at"),
+        "lat_disp": (f"JOIN {sql.table(FeedbackDisposition)} x ON x.feedback_id = f.id AND x.status <> %s", "x.at", ["new"]),
+        "lat_dec": (f"JOIN {sql.table(DecisionEvidence)} x ON x.feedback_id = f.id", "x.added_at", []),
+        "lat_close": (f"JOIN {CNF} t ON t.feedback_id = f.id JOIN {CN} x ON x.id = t.closurenote_id AND x.status = %s", "x.sent_at", ["sent"]),
     }
-    for metric, firsts in stages.items():
-        for fid, first_at in firsts.items():
-            if fid in said and first_at is not None:
-                bump(said[fid], metric, str(latency_bucket(first_at - said[fid])))
+    for metric, (join, moment, join_params) in stages.items():
+        inner = (f"SELECT f.id, f.said_at AS said_at, MIN({moment}) AS first_at FROM {F} f {join} "
+                 f"WHERE {fb_span} AND {moment} IS NOT NULL GROUP BY f.id, f.said_at")
+        query = f"SELECT {sql.week('t2.said_at')}, {sql.days('t2.first_at', 't2.said_at')}, COUNT(*) FROM ({inner}) t2 GROUP BY 1, 2"
+        for week, days, n in sql.rows(query, join_params + fb_params):
+            out[sql.to_week(week)][0][metric, str(_bucket_days(days))] += n
 
     # Seats: stakeholders invited to sessions starting in the span.
-    for stakeholder_id, starts_at in (
-        Participant.objects.filter(session__product=product, session__starts_at__gte=start, session__starts_at__lt=end, stakeholder__isnull=False)
-        .values_list("stakeholder_id", "session__starts_at").iterator(chunk_size=5000)
+    seat_span = "s.product_id = %s AND s.starts_at >= %s AND s.starts_at < %s AND p.stakeholder_id IS NOT NULL"
+    seat_params = [product.pk, sql.dt(start), sql.dt(end)]
+    swk = sql.week("s.starts_at")
+    for week, stakeholder_id, n in sql.rows(
+        f"SELECT {swk}, p.stakeholder_id, COUNT(*) FROM {P} p JOIN {S} s ON s.id = p.session_id WHERE {seat_span} GROUP BY 1, 2", seat_params
     ):
-        c = out[week_of(starts_at)][0]
-        c["seats", ""] += 1
-        c["seat", str(stakeholder_id)] += 1
-        for segment_id in people.segments.get(stakeholder_id, ()):
-            c["seat_seg", str(segment_id)] += 1
+        c = out[sql.to_week(week)][0]
+        c["seats", ""] += n
+        c["seat", str(stakeholder_id)] += n
+    for week, segment_id, n in sql.rows(
+        f"SELECT {swk}, ss.segment_id, COUNT(*) FROM {P} p JOIN {S} s ON s.id = p.session_id "
+        f"JOIN {SS} ss ON ss.stakeholder_id = p.stakeholder_id WHERE {seat_span} GROUP BY 1, 2", seat_params
+    ):
+        out[sql.to_week(week)][0]["seat_seg", str(segment_id)] += n
 
     # Pre-reads of sessions that have started: shared at least the lead time before?
+    # (one row per pre-read; compared in Python so the boundary is exact on both databases)
     lead = timedelta(days=lead_days)
     for shared_at, starts_at in PreRead.objects.filter(
         session__product=product, session__starts_at__gte=start, session__starts_at__lt=min(end, now)
@@ -181,7 +338,7 @@ def count_span(product, first: date, weeks: int, people: People, *, lead_days: i
 
     # Sessions and whether their feedback changed anything.
     in_sessions = {"session__product": product, "session__starts_at__gte": start, "session__starts_at__lt": end}
-    counts = Counter(dict(Feedback.objects.filter(**in_sessions, is_merge=False).values("session_id").annotate(n=Count("id")).values_list("session_id", "n")))
+    counts = Counter(dict(Feedback.objects.filter(**in_sessions, is_merge=False).order_by().values("session_id").annotate(n=Count("id")).values_list("session_id", "n")))
     changed = set(Feedback.objects.filter(**in_sessions, disposition__in=CHANGE_DISPOSITIONS).values_list("session_id", flat=True).distinct())
     changed |= set(FeedbackLink.objects.filter(**{f"feedback__{k}": v for k, v in in_sessions.items()}).values_list("feedback__session_id", flat=True).distinct())
     changed |= set(DecisionEvidence.objects.filter(**{f"feedback__{k}": v for k, v in in_sessions.items()}).values_list("feedback__session_id", flat=True).distinct())
@@ -221,7 +378,7 @@ def count_span(product, first: date, weeks: int, people: People, *, lead_days: i
     return out
 
 
-def count_week(product, week: date, people: People, *, lead_days: int, now: datetime) -> tuple[Counter, list]:
+def count_week(product, week: date, people: People | None = None, *, lead_days: int, now: datetime) -> tuple[Counter, list]:
     """The counts and session outcomes of one week (see ``count_span``)."""
     return count_span(product, week, 1, people, lead_days=lead_days, now=now)[week]
 
@@ -271,11 +428,12 @@ def refresh(product, *, now: datetime | None = None) -> int:
     from . import detect, snapshot
 
     now = now or timezone.now()
+    _Marks.forget(product.pk)
     RefreshRequest.objects.filter(product=product).update(requested_at=None)
     weeks = set(PendingWeek.objects.filter(product=product).values_list("week", flat=True))
     weeks |= _closure_weeks(product, weeks)
     model = engagement(product)
-    people = People(product.workspace_id) if weeks else None
+    people = None
     for first, length in _spans(weeks):
         with transaction.atomic():
             # Unmark first: a write committed after this point marks the week again and

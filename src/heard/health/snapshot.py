@@ -348,9 +348,35 @@ def build(product, *, now: datetime | None = None, model=None) -> HealthSnapshot
     data = compute(product, now=now, model=model or engagement(product))
     snap, _ = HealthSnapshot.objects.get_or_create(product=product)
     snap.figures = data
+    snap.page = page_view(product, data)
     snap.computed_at = now
-    snap.save(update_fields=["figures", "computed_at"])
+    snap.save(update_fields=["figures", "page", "computed_at"])
     return snap
+
+
+RECENT_FLAGS = 10
+
+
+def page_view(product, data: dict) -> dict:
+    """The part of the snapshot a Health page view needs: no series, and the flags counted
+    here (at refresh) rather than per view."""
+    from django.db.models import Count
+
+    from .models import Flag, Rule
+    from .queries import flag_url
+
+    counts = dict(Flag.objects.filter(product=product).order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n"))
+    recent = [
+        {"rule": f.rule, "rule_title": f.get_rule_display(), "title": f.title, "evidence": f.evidence, "at": f.at.isoformat(), "url": flag_url(f)}
+        for f in Flag.objects.filter(product=product).select_related("product__workspace").order_by("-at", "-id")[:RECENT_FLAGS]
+    ]
+    return {
+        **{k: v for k, v in data.items() if k not in ("figures", "segments")},
+        "figures": {k: {n: v for n, v in f.items() if n not in ("weekly", "monthly")} for k, f in data["figures"].items()},
+        "segments": [{n: v for n, v in s.items() if n not in ("weekly_voice", "weekly_seats")} for s in data["segments"]],
+        "flag_counts": {rule: counts.get(rule, 0) for rule in Rule.values},
+        "recent_flags": recent,
+    }
 
 
 __all__ = ["BY_KEY", "build", "compute", "gini", "percentile", "top_decile_share", "trend"]

@@ -16,7 +16,7 @@ def _product(request, ws, product):
 @login_required
 def health_page(request, ws, product):
     workspace, product = _product(request, ws, product)
-    data = queries.snapshot(request.user, product)
+    data = queries.snapshot(request.user, product, series=False)
     segments = data.get("segments", [])
     with_target = [s for s in segments if s.get("target") is not None] or segments
     return render_page(request, "health/page.html", {
@@ -26,8 +26,8 @@ def health_page(request, ws, product):
                                          summary=_segment_summary(with_target, "voice_share", "feedback")) if with_target else "",
         "seat_chart": charts.share_bars(with_target, title="Share of session seats per segment", share_key="seat_share", chart_id="seats",
                                         summary=_segment_summary(with_target, "seat_share", "session seats")) if with_target else "",
-        "flag_counts": queries.flag_counts(request.user, product), "rules": Rule.choices,
-        "recent_flags": list(queries.flags(request.user, product)[:10]),
+        "flag_counts": data.get("flag_counts", {}), "rules": Rule.choices,
+        "recent_flags": data.get("recent_flags", []),
     })
 
 
