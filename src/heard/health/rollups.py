@@ -273,7 +273,7 @@ def count_span(product, first: date, weeks: int, people: People | None = None, *
 
     F, ST, SS = sql.table(Feedback), sql.table(Stakeholder), sql.table(Stakeholder.segments.through)
     S, P = sql.table(Session), sql.table(Participant)
-    fb_span = f"f.product_id = %s AND f.said_at >= %s AND f.said_at < %s AND f.is_merge = %s"
+    fb_span = "f.product_id = %s AND f.said_at >= %s AND f.said_at < %s AND f.is_merge = %s"
     fb_params = [product.pk, sql.dt(start), sql.dt(end), False]
     wk = sql.week("f.said_at")
 
