@@ -52,15 +52,19 @@ def theatre_flags(product, session_ids, *, now: datetime, grace: timedelta) -> l
         rows = SessionOutcome.objects.filter(session_id__in=part, feedback_count__gt=0, changed=False, ends_at__lte=now - grace)
         titles = dict(Session.objects.filter(pk__in=[r.session_id for r in rows]).values_list("pk", "title"))
         for r in rows:
-            flags.append(Flag(
-                product=product, rule=Rule.THEATRE, object_type="session", object_id=str(r.session_id), title=titles.get(r.session_id, ""),
-                evidence=(f"{r.feedback_count} feedback item{'s' if r.feedback_count != 1 else ''} recorded; {grace.days} days after the "
-                          "session none has a Planned or Already done disposition, a link to the backlog, or is evidence in a decision."),
-                advice=("Give each item a disposition, link what matters to the backlog or a decision, or tell the participants why "
-                        "nothing changes. If this keeps happening, sharpen the session's objectives or invite different people."),
-                at=r.ends_at, detected_at=now,
-            ))
+            flags.append(_theatre_flag(product, r.session_id, r.feedback_count, r.ends_at, titles.get(r.session_id, ""), now=now, grace=grace))
     return flags
+
+
+def _theatre_flag(product, session_id, feedback_count, ends_at, title, *, now: datetime, grace: timedelta) -> Flag:
+    return Flag(
+        product=product, rule=Rule.THEATRE, object_type="session", object_id=str(session_id), title=title,
+        evidence=(f"{feedback_count} feedback item{'s' if feedback_count != 1 else ''} recorded; {grace.days} days after the "
+                  "session none has a Planned or Already done disposition, a link to the backlog, or is evidence in a decision."),
+        advice=("Give each item a disposition, link what matters to the backlog or a decision, or tell the participants why "
+                "nothing changes. If this keeps happening, sharpen the session's objectives or invite different people."),
+        at=ends_at, detected_at=now,
+    )
 
 
 def agenda_flags(product, session_ids, *, now: datetime) -> list[Flag]:
@@ -143,8 +147,32 @@ def proxy_flags(product, *, now: datetime) -> list[Flag]:
     return flags
 
 
-def refresh_flags(product, weeks, *, now: datetime, model) -> None:
+def _all_flags(product, *, now: datetime, grace: timedelta) -> None:
+    """Every session's flags at once (a rebuild): whole-product queries and deletes instead
+    of lists of ids."""
+    from heard.sessions.models import AgendaItem
+
+    theatre = []
+    for sid, n, ends_at, title in (SessionOutcome.objects.filter(product=product, feedback_count__gt=0, changed=False, ends_at__lte=now - grace)
+                                   .values_list("session_id", "feedback_count", "ends_at", "session__title").iterator(chunk_size=5000)):
+        theatre.append(_theatre_flag(product, sid, n, ends_at, title, now=now, grace=grace))
+    Flag.objects.filter(product=product, rule=Rule.THEATRE, object_type="session").delete()
+    Flag.objects.bulk_create(theatre, batch_size=1000)
+    loose_ids = list(AgendaItem.objects.filter(session__product=product, objective__isnull=True, decision__isnull=True)
+                     .values_list("session_id", flat=True).distinct())
+    Flag.objects.filter(product=product, rule=Rule.AGENDA_WITHOUT_OUTCOME, object_type="session").delete()
+    Flag.objects.bulk_create(agenda_flags(product, sorted(loose_ids), now=now), batch_size=1000)
+    keys = set(SessionOutcome.objects.filter(product=product).order_by().values_list("series_key", flat=True).distinct())
+    _replace(product, Rule.RITUAL, "series", keys, ritual_flags(product, keys, now=now, grace=grace))
+
+
+def refresh_flags(product, weeks, *, now: datetime, model, everything: bool = False) -> None:
     grace = timedelta(days=model.input_consideration_days)
+    if everything:
+        _all_flags(product, now=now, grace=grace)
+        Flag.objects.filter(product=product, rule=Rule.PROXY_ONLY).delete()
+        Flag.objects.bulk_create(proxy_flags(product, now=now), batch_size=1000)
+        return
     sessions = _affected_sessions(product, weeks, now, grace)
     _replace(product, Rule.THEATRE, "session", sessions, theatre_flags(product, sessions, now=now, grace=grace))
     _replace(product, Rule.AGENDA_WITHOUT_OUTCOME, "session", sessions, agenda_flags(product, sessions, now=now))

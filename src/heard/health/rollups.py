@@ -422,7 +422,7 @@ def _store_span(product, first: date, weeks: int, counted: dict[date, tuple[Coun
 
 # ---------------------------------------------------------------- refresh and rebuild
 
-def refresh(product, *, now: datetime | None = None) -> int:
+def refresh(product, *, now: datetime | None = None, everything: bool = False) -> int:
     """Recount the product's pending weeks, re-evaluate its flags and rebuild its snapshot.
     Idempotent; returns the number of weeks recounted. The worker runs it (``tasks``)."""
     from . import detect, snapshot
@@ -442,7 +442,7 @@ def refresh(product, *, now: datetime | None = None) -> int:
             counted = count_span(product, first, length, people, lead_days=model.pre_read_lead_days, now=now)
             _store_span(product, first, length, counted)
     with transaction.atomic():
-        detect.refresh_flags(product, weeks, now=now, model=model)
+        detect.refresh_flags(product, weeks, now=now, model=model, everything=everything)
         snapshot.build(product, now=now, model=model)
     return len(weeks)
 
@@ -483,4 +483,4 @@ def rebuild(product, *, now: datetime | None = None) -> int:
     SessionOutcome.objects.filter(product=product).delete()
     PendingWeek.objects.bulk_create([PendingWeek(product=product, week=w) for w in weeks], ignore_conflicts=True)
     HealthSnapshot.objects.get_or_create(product=product)
-    return refresh(product, now=now)
+    return refresh(product, now=now, everything=True)
