@@ -15,16 +15,13 @@ from heard.health.weeks import week_of
 @pytest.mark.django_db
 def test_recording_feedback_marks_its_week_and_refresh_counts_it(product, owner, django_capture_on_commit_callbacks):
     said = timezone.now() - timedelta(days=2)
-    from django_tasks_db.models import DBTaskResult
-
-    queued = DBTaskResult.objects.filter(task_path="heard.health.tasks.refresh_health")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         feedback_actions.record_feedback(actor=owner, product=product, data={"text": "Export is slow", "said_at": said.isoformat()})
     assert PendingWeek.objects.filter(product=product, week=week_of(said)).exists()
-    assert queued.count() == 1  # one refresh enqueued for the burst
-    with django_capture_on_commit_callbacks(execute=True):
+    assert len(callbacks) == 1  # one refresh enqueued for the burst
+    with django_capture_on_commit_callbacks() as again:
         feedback_actions.record_feedback(actor=owner, product=product, data={"text": "Export is still slow", "said_at": said.isoformat()})
-    assert queued.count() == 1  # a refresh is already asked for
+    assert again == []  # a refresh is already asked for
     rollups.refresh(product)
     snap = HealthSnapshot.objects.get(product=product)
     assert not rollups.waiting(product.pk)
@@ -61,3 +58,32 @@ def test_release_and_reopen_are_recorded(product, owner):
     backlog_actions.update_item(actor=owner, item=item, data={"status": "released"})
     backlog_actions.update_item(actor=owner, item=item, data={"status": "in_progress"})
     assert list(BacklogEvent.objects.filter(backlog_item=item).values_list("kind", flat=True)) == ["released", "reopened"]
+
+
+@pytest.mark.django_db
+def test_a_week_marked_earlier_in_the_same_action_costs_no_statement(product, django_assert_num_queries):
+    from django.db import transaction
+
+    said = timezone.now() - timedelta(days=5)
+    with transaction.atomic():
+        with django_assert_num_queries(2):  # the pending week and the refresh request
+            rollups.mark(product.pk, [said])
+        with django_assert_num_queries(0):
+            rollups.mark(product.pk, [said, said + timedelta(hours=1)])
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_mark_is_marked_again(product):
+    from django.db import transaction
+
+    said = timezone.now() - timedelta(days=5)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                rollups.mark(product.pk, [said])
+                raise RuntimeError("the write failed")
+        except RuntimeError:
+            pass
+        assert not PendingWeek.objects.filter(product=product).exists()
+        rollups.mark(product.pk, [said])
+        assert PendingWeek.objects.filter(product=product, week=week_of(said)).exists()

@@ -58,52 +58,43 @@ def mark(product_id: int, moments) -> None:
     if marks and product_id in marks.asked:
         return
     if _ask_refresh(product_id):
-        if marks:
-            marks.enqueue.add(product_id)
-        else:
-            _enqueue(product_id)
+        _enqueue(product_id)
     if marks:
         marks.asked.add(product_id)
 
 
 class _Marks:
-    """What one savepoint level of a transaction has marked already. Registered as an
-    on-commit callback, so Django drops it when the savepoint or the transaction rolls back
-    (the rows it remembers are gone too) and runs it on commit: it then enqueues the
-    refreshes this transaction asked for."""
+    """What one savepoint level of the current transaction has marked already. Django
+    replaces ``connection.run_on_commit`` with a new list on every commit, rollback and
+    savepoint rollback, so a memo is only trusted while that same list is in place: after
+    any of those, the rows it remembers may be gone and writes mark again."""
 
-    def __init__(self, level: frozenset):
-        self.level = level
+    def __init__(self):
         self.weeks: set[tuple[int, date]] = set()
         self.asked: set[int] = set()
-        self.enqueue: set[int] = set()
 
     @classmethod
     def current(cls) -> _Marks | None:
         connection = transaction.get_connection()
         if not connection.in_atomic_block:
             return None
+        held = getattr(connection, "_health_marks", None)
+        if held is None or held[0] is not connection.run_on_commit:
+            held = connection._health_marks = (connection.run_on_commit, {})
         level = frozenset(connection.savepoint_ids)
-        for _sids, func, _robust in connection.run_on_commit:
-            if isinstance(func, cls) and func.level == level:
-                return func
-        found = cls(level)
-        transaction.on_commit(found)
+        found = held[1].get(level)
+        if found is None:
+            found = held[1][level] = cls()
         return found
 
     @classmethod
     def forget(cls, product_id: int) -> None:
         """A refresh in this transaction unmarked the product's weeks: later writes in it
         must mark again."""
-        connection = transaction.get_connection()
-        for _sids, func, _robust in connection.run_on_commit:
-            if isinstance(func, cls):
-                func.weeks = {(p, w) for p, w in func.weeks if p != product_id}
-                func.asked.discard(product_id)
-
-    def __call__(self) -> None:
-        for product_id in sorted(self.enqueue):
-            tasks.task_named("health.refresh_health").enqueue(product_id)
+        held = getattr(transaction.get_connection(), "_health_marks", None)
+        for found in (held[1].values() if held else ()):
+            found.weeks = {(p, w) for p, w in found.weeks if p != product_id}
+            found.asked.discard(product_id)
 
 
 def _insert_pending(product_id: int, weeks: list[date]) -> None:
