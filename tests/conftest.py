@@ -110,7 +110,7 @@ class ApiClient:
 @pytest.fixture
 def api_as(workspace, member):
     def make(role: str) -> ApiClient:
-        raw = core_actions.issue_token(actor=None, user=member(role))
+        raw = core_actions.issue_token(actor=None, user=member(role), workspace=workspace)
         return ApiClient(raw)
 
     return make

@@ -234,6 +234,12 @@ CONTENT_SECURITY_POLICY = {
 
 PAGE_SIZE = int(env("HEARD_PAGE_SIZE", "50"))
 
+# API rate limit (core.tokens): each token may make HEARD_API_RATE_LIMIT requests per
+# HEARD_API_RATE_WINDOW seconds (a fixed window in Django's cache; 0 turns it off), then 429
+# with Retry-After. The default cache is per process: `heard serve` is one process.
+HEARD_API_RATE_LIMIT = int(env("HEARD_API_RATE_LIMIT", "600"))
+HEARD_API_RATE_WINDOW = int(env("HEARD_API_RATE_WINDOW", "60"))
+
 # Background jobs (core.heartbeat): a running job's process stamps it this often, and a job
 # whose last stamp is older than HEARD_JOB_STALE_SECONDS is settled (resumed or failed).
 HEARD_HEARTBEAT_SECONDS = float(env("HEARD_HEARTBEAT_SECONDS", "10"))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from . import audit, mail, permissions
 from .errors import HeardError, HeardValidationErrors
-from .models import ApiToken, Membership, Product, User, Workspace, slug_validator
+from .models import ApiToken, Membership, Product, TokenScope, User, Workspace, slug_validator
 from .roles import OWNER, ROLES
-from .validation import check_choice, check_email, check_length, check_required, collect
+from .validation import as_id, check_choice, check_email, check_length, check_required, collect
 
 
 def _check_slug(slug: str, field: str = "slug", label: str = "Slug") -> str:
@@ -186,16 +187,59 @@ def add_member(*, actor: User | None, workspace: Workspace, email: str, role: st
     return membership
 
 
+MAX_TOKEN_DAYS = 3650
+
+
+def _token_workspace(user: User, workspace: Workspace | None) -> Workspace:
+    """The workspace a new token is for: the one named, which its person must belong to, or
+    their only one. A person in several workspaces must say which (a token works in one)."""
+    if workspace is not None:
+        if not Membership.objects.filter(user=user, workspace=workspace).exists():
+            raise HeardError("invalid", f"{user.email} is not a member of {workspace.slug}; a token works only in its person's workspace.", "workspace")
+        return workspace
+    slugs = list(Workspace.objects.filter(memberships__user=user).order_by("memberships__id").values_list("slug", flat=True)[:10])
+    if not slugs:
+        raise HeardError("invalid", f"{user.email} is not a member of any workspace, so a token could reach nothing; add them to one first.", "workspace")
+    if len(slugs) > 1:
+        raise HeardError("invalid", f"{user.email} belongs to several workspaces ({', '.join(slugs)}); say which one the token is for (a token works in one).", "workspace")
+    return Workspace.objects.get(slug=slugs[0])
+
+
+def _check_scope(scope) -> str:
+    scope = (scope or TokenScope.WRITE).strip().lower()
+    if scope not in TokenScope.values:
+        raise HeardError("invalid", f"Unknown scope “{scope}”; choose read (GET only) or write.", "scope")
+    return scope
+
+
+def _expiry(expires_in_days):
+    if expires_in_days in (None, ""):
+        return None
+    days = as_id(expires_in_days)
+    if days is None or not 1 <= days <= MAX_TOKEN_DAYS:
+        raise HeardError("invalid", f"Give the days until the token expires as a whole number from 1 to {MAX_TOKEN_DAYS}, or leave it empty for no expiry.", "expires_in_days")
+    return timezone.now() + timedelta(days=days)
+
+
 @transaction.atomic
-def issue_token(*, actor: User | None, user: User, name: str = "cli") -> str:
-    """Create an API token for ``user`` and return the raw value (shown once, stored hashed)."""
+def issue_token(
+    *, actor: User | None, user: User, name: str = "cli", workspace: Workspace | None = None, scope: str = TokenScope.WRITE, expires_in_days=None,
+) -> str:
+    """Create an API token for ``user`` in one ``workspace`` and return the raw value (shown
+    once, stored hashed). ``workspace`` may be left out for a person in exactly one workspace.
+    ``scope`` read allows only GET; ``expires_in_days`` (1..3650) ends it, None never."""
     if actor is not None and actor.pk != user.pk:
         raise HeardError("forbidden", "You may only create API tokens for yourself.")
+    workspace = _token_workspace(user, workspace)
+    scope = _check_scope(scope)
+    expires_at = _expiry(expires_in_days)
     raw = ApiToken.new_raw_key()
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:12], key_hash=ApiToken.hash(raw))
-    for membership in user.memberships.select_related("workspace"):
-        audit.record(actor=actor or user, workspace=membership.workspace, verb="api_token.created", target=token, after={"name": name, "prefix": token.prefix})
+    token = ApiToken.objects.create(user=user, workspace=workspace, name=name, prefix=raw[:12], key_hash=ApiToken.hash(raw), scope=scope, expires_at=expires_at)
+    audit.record(actor=actor or user, workspace=workspace, verb="api_token.created", target=token, after=audit.snapshot(token, TOKEN_FIELDS))
     return raw
+
+
+TOKEN_FIELDS = ["name", "prefix", "scope", "expires_at", "revoked_at"]
 
 
 # ------------------------------------------------------------------ members (pages and API)
@@ -271,8 +315,8 @@ def change_member_role(*, actor: User | None, membership: Membership, role: str)
 
 @transaction.atomic
 def remove_member(*, actor: User | None, membership: Membership) -> None:
-    """Take someone out of the workspace. Their account and API tokens stay (they may belong
-    to other workspaces), but nothing here answers to them any more."""
+    """Take someone out of the workspace. Their account stays (they may belong to other
+    workspaces); their API tokens for this workspace are revoked."""
     workspace = membership.workspace
     if actor is not None:
         permissions.require(actor, workspace, "members.manage")
@@ -283,6 +327,10 @@ def remove_member(*, actor: User | None, membership: Membership) -> None:
             "member",
         )
     audit.delete_with_event(actor=actor, workspace=workspace, target=membership, verb="membership.removed")
+    # Their tokens for this workspace could reach nothing now (and would again if they were
+    # re-invited): revoke them. Their tokens for other workspaces are not this one's business.
+    for token in ApiToken.objects.filter(user_id=membership.user_id, workspace=workspace, revoked_at__isnull=True):
+        revoke_token(actor=None, workspace=workspace, token=token)
     if actor is not None:
         actor.__dict__.get("_heard_roles", {}).pop(workspace.pk, None)
 
@@ -290,45 +338,44 @@ def remove_member(*, actor: User | None, membership: Membership) -> None:
 # ------------------------------------------------------------------ API tokens (pages and API)
 
 
-def _check_token_name(user: User, name: str) -> str:
+def _check_token_name(user: User, workspace: Workspace, name: str) -> str:
     name = check_required(name, "name")
     if len(name) > 100:
         raise HeardError("invalid", "Keep the token's name under 100 characters.", "name")
-    if ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).exists():
+    if ApiToken.objects.filter(user=user, workspace=workspace, name=name, revoked_at__isnull=True).exists():
         raise HeardError("conflict", f"You already have a token named “{name}”; choose a name that says where this one will be used.", "name")
     return name
 
 
 @transaction.atomic
-def create_token(*, actor: User, workspace: Workspace, name: str) -> tuple[ApiToken, str]:
-    """A new named token for the actor: the row and the raw value, which is shown only once.
-
-    The token acts with the actor's role in each of their workspaces, like a browser session.
-    """
+def create_token(*, actor: User, workspace: Workspace, name: str, scope: str = TokenScope.WRITE, expires_in_days=None) -> tuple[ApiToken, str]:
+    """A new named token for the actor in this workspace: the row and the raw value, which is
+    shown only once. It acts with the actor's role here and nowhere else."""
     permissions.require(actor, workspace, "tokens.create")
-    name = _check_token_name(actor, name)
-    raw = issue_token(actor=actor, user=actor, name=name)
+    from . import tokens
+
+    came_with = tokens.token_of(actor)
+    if came_with is not None and came_with.is_read_only:
+        raise HeardError("forbidden", "A read-scope token cannot create tokens.")
+    name = _check_token_name(actor, workspace, name)
+    raw = issue_token(actor=actor, user=actor, name=name, workspace=workspace, scope=scope, expires_in_days=expires_in_days)
     return ApiToken.objects.get(key_hash=ApiToken.hash(raw)), raw
 
 
 @transaction.atomic
-def revoke_token(*, actor: User, workspace: Workspace, token: ApiToken) -> ApiToken:
-    """Stop a token from working. Its owner may revoke it; so may an owner of a workspace the
-    token's user belongs to (``tokens.manage``)."""
-    if token.user_id == actor.pk:
-        permissions.require(actor, workspace, "tokens.create")
-    else:
-        permissions.require(actor, workspace, "tokens.manage")
-        if not Membership.objects.filter(user_id=token.user_id, workspace=workspace).exists():
-            raise HeardError("not_found", "API token was not found.")
+def revoke_token(*, actor: User | None, workspace: Workspace, token: ApiToken) -> ApiToken:
+    """Stop a token of this workspace from working. Its person may revoke it; so may an owner
+    of the workspace (``tokens.manage``), and only of this workspace: a token made for
+    another workspace is not found here."""
+    if token.workspace_id != workspace.pk:
+        raise HeardError("not_found", "API token was not found.")
+    if actor is not None:
+        permissions.require(actor, workspace, "tokens.create" if token.user_id == actor.pk else "tokens.manage")
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         raise HeardError("conflict", f"The token “{token.name}” was already revoked.")
-    before = audit.snapshot(token, ["name", "prefix", "revoked_at"])
+    before = audit.snapshot(token, TOKEN_FIELDS)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    after = audit.snapshot(token, ["name", "prefix", "revoked_at"])
-    # Like issue_token: every workspace the token reached sees that it stopped working.
-    for membership in Membership.objects.filter(user_id=token.user_id).select_related("workspace"):
-        audit.record(actor=actor, workspace=membership.workspace, verb="api_token.revoked", target=token, before=before, after=after)
+    audit.record(actor=actor, workspace=workspace, verb="api_token.revoked", target=token, before=before, after=audit.snapshot(token, TOKEN_FIELDS))
     return token

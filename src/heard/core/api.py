@@ -28,8 +28,13 @@ logger = logging.getLogger("heard.api")
 
 
 class BearerToken(HttpBearer):
+    """``Authorization: Bearer TOKEN``: checked by heard.core.tokens (workspace, scope, expiry,
+    rate) before the body is read; a refusal answers in the error shape and says why."""
+
     def authenticate(self, request: HttpRequest, token: str):
-        user = queries.user_for_token(token)
+        from . import tokens
+
+        user = tokens.authenticate(token, method=request.method, workspace=request.GET.get("workspace"))
         if user is not None:
             request.user = user
         return user
@@ -121,7 +126,11 @@ def workspace_for(request, slug: str | None, capability: str = "workspace.view")
 def install_error_handlers(api) -> None:
     @api.exception_handler(HeardError)
     def heard_error(request, exc: HeardError):
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        response = api.create_response(request, exc.as_dict(), status=exc.status)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

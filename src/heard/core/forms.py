@@ -48,6 +48,16 @@ class TokenForm(forms.Form):
         label="Token name", max_length=100, error_messages={"required": "Name the token after where it will be used, e.g. “CI pipeline”."},
         help_text="Where it will be used, e.g. “CI pipeline” or “reporting script”.",
     )
+    scope = forms.ChoiceField(
+        label="What it may do", initial="write", required=False,
+        choices=[("write", "Read and write"), ("read", "Read only (GET): a report or a dashboard")],
+        help_text="A read-only token is refused (403) on every change.",
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires", coerce=int, empty_value=None, required=False, initial="90",
+        choices=[("7", "In 7 days"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year"), ("", "Never")],
+        help_text="After that it answers 401 and you create a new one.",
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

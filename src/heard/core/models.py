@@ -133,16 +133,40 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Read (GET only)"
+    WRITE = "write", "Read and write"
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its SHA-256 is stored; the raw value is shown once."""
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the raw value is shown once.
+
+    A token belongs to one workspace: it acts there with its person's role, and answers "not
+    found" about every other workspace, even ones its person belongs to (heard.core.permissions
+    enforces it for every route). ``scope`` read refuses every change; ``expires_at`` ends it.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens",
+        help_text="The one workspace the token works in. Empty only on revoked tokens (see the constraint).",
+    )
     name = models.CharField(max_length=100, default="cli")
     prefix = models.CharField(max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.WRITE)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="After this the token answers 401; empty: it does not expire.")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(workspace__isnull=False) | models.Q(revoked_at__isnull=False),
+                name="live_api_token_has_a_workspace",
+            ),
+        ]
 
     def __str__(self):
         return f"API token {self.prefix}… ({self.name})"
@@ -154,6 +178,14 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return _hash_token(raw)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.scope == TokenScope.READ
 
 
 class AuditEvent(models.Model):

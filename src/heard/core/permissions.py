@@ -15,10 +15,17 @@ def role_of(actor, workspace: Workspace) -> str | None:
     ``actor=None`` is the system: the command line run by an operator on the server, the demo
     loader, or a background task acting on its own. It may do anything. Views and the API
     always pass a user (anonymous visitors never reach an action).
+
+    An actor who came in with an API token (``heard.core.tokens``) has no role outside the
+    token's workspace, even where their person is a member: every check of every route goes
+    through here, so a token made for one workspace can never act in another.
     """
     if actor is None:
         return SYSTEM
     if not getattr(actor, "is_authenticated", False):
+        return None
+    token = actor.__dict__.get("_heard_token")
+    if token is not None and token.workspace_id != workspace.pk:
         return None
     cache = actor.__dict__.setdefault("_heard_roles", {})
     if workspace.pk not in cache:

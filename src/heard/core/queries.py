@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from . import permissions
 from .errors import HeardError
@@ -14,7 +13,10 @@ from .validation import as_id
 def workspaces_for(actor) -> QuerySet[Workspace]:
     if not getattr(actor, "is_authenticated", False):
         return Workspace.objects.none()
-    return Workspace.objects.filter(memberships__user=actor).order_by("name")
+    qs = Workspace.objects.filter(memberships__user=actor).order_by("name")
+    token = actor.__dict__.get("_heard_token")
+    # An API token sees only its own workspace (see permissions.role_of).
+    return qs.filter(pk=token.workspace_id) if token is not None else qs
 
 
 def get_workspace(actor, slug: str, capability: str = "workspace.view") -> Workspace:
@@ -75,15 +77,18 @@ def audit_object_types(workspace: Workspace) -> list[str]:
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user behind a raw bearer token, or None. Marks the token used."""
-    if not raw:
+    """The active user behind a live raw bearer token, or None (the API itself uses
+    ``heard.core.tokens.authenticate``, which also says why a token is refused)."""
+    from . import tokens
+
+    token = tokens.find(raw)
+    if token is None:
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True).first()
-    if token is None or not token.user.is_active:
+    try:
+        tokens.check_usable(token)
+    except HeardError:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    tokens.touch(token)
     return token.user
 
 
@@ -117,28 +122,25 @@ def get_membership(actor, workspace: Workspace, pk) -> Membership:
 
 
 def own_tokens(actor, workspace: Workspace, *, include_revoked: bool = False) -> QuerySet[ApiToken]:
-    """The actor's own tokens, newest first. A token is the person's, not the workspace's: it
-    works in each of their workspaces with their role there."""
+    """The actor's own tokens for this workspace, newest first (a token works in one workspace)."""
     permissions.require(actor, workspace, "tokens.create")
-    qs = ApiToken.objects.filter(user=actor).select_related("user").order_by("-created_at", "-pk")
+    qs = ApiToken.objects.filter(user=actor, workspace=workspace).select_related("user", "workspace").order_by("-created_at", "-pk")
     return qs if include_revoked else qs.filter(revoked_at__isnull=True)
 
 
 def workspace_tokens(actor, workspace: Workspace, *, include_revoked: bool = False) -> QuerySet[ApiToken]:
-    """Every token of the workspace's members (owners only), by person then newest first."""
+    """Every token made for this workspace (owners only), by person then newest first. A
+    member's tokens for other workspaces are not here: only those workspaces' owners see them."""
     permissions.require(actor, workspace, "tokens.manage")
-    qs = ApiToken.objects.filter(user__memberships__workspace=workspace).select_related("user").order_by("user__email", "-created_at", "-pk")
+    qs = ApiToken.objects.filter(workspace=workspace).select_related("user", "workspace").order_by("user__email", "-created_at", "-pk")
     return qs if include_revoked else qs.filter(revoked_at__isnull=True)
 
 
 def get_token(actor, workspace: Workspace, pk) -> ApiToken:
-    """A token the actor may see: their own, or (for an owner) any of a member's."""
+    """A token of this workspace the actor may see: their own, or (for an owner) any."""
     permissions.require(actor, workspace, "tokens.create")
-    token = ApiToken.objects.select_related("user").filter(pk=pk).first()
-    visible = token is not None and (
-        token.user_id == actor.pk
-        or (permissions.can(actor, workspace, "tokens.manage") and workspace.memberships.filter(user_id=token.user_id).exists())
-    )
+    token = ApiToken.objects.select_related("user", "workspace").filter(pk=as_id(pk), workspace=workspace).first()
+    visible = token is not None and (token.user_id == actor.pk or permissions.can(actor, workspace, "tokens.manage"))
     if not visible:
         raise HeardError("not_found", "API token was not found.")
     return token

@@ -57,13 +57,20 @@ class TokenOut(Schema):
     name: str
     prefix: str = Field(..., description="The token's first 12 characters, to recognise it.")
     user_email: str
+    workspace: str = Field(..., description="The one workspace the token works in (its slug).")
+    scope: str = Field(..., description="read (GET only) or write.")
     created_at: datetime
+    expires_at: datetime | None = Field(None, description="After this the token answers 401; null: it does not expire.")
     last_used_at: datetime | None = Field(None, description="Updated at most once a minute.")
     revoked_at: datetime | None
 
     @staticmethod
     def resolve_user_email(obj):
         return obj.user.email
+
+    @staticmethod
+    def resolve_workspace(obj):
+        return obj.workspace.slug if obj.workspace_id else ""
 
 
 class TokenCreated(TokenOut):
@@ -72,6 +79,8 @@ class TokenCreated(TokenOut):
 
 class TokenIn(Schema):
     name: str = Field(..., description="Where the token will be used, e.g. “CI pipeline”.")
+    scope: str = Field("write", description="read (GET only) or write (the default).")
+    expires_in_days: int | None = Field(None, description="Days until the token stops working (1 to 3650); null: never.")
 
 
 class TokenPage(PageMeta):
@@ -115,7 +124,8 @@ def remove_member(request, member_id: int, workspace: str | None = None):
 
 @router.get("/tokens", response=TokenPage)
 def list_tokens(request, workspace: str | None = None, all: bool = False, include_revoked: bool = False, page: int = 1, per_page: int = 50):
-    """Your tokens; with ``all=true`` (owners) every token of the workspace's members."""
+    """Your tokens for this workspace; with ``all=true`` (owners) every token made for it.
+    A token made for another workspace is never listed here, whoever it belongs to."""
     ws = workspace_for(request, workspace)
     if all:
         qs = queries.workspace_tokens(request.auth, ws, include_revoked=include_revoked)
@@ -126,9 +136,10 @@ def list_tokens(request, workspace: str | None = None, all: bool = False, includ
 
 @router.post("/tokens", response={201: TokenCreated})
 def create_token(request, payload: TokenIn, workspace: str | None = None):
-    """A new token for yourself. The answer's ``token`` is the only time the secret is shown."""
+    """A new token for yourself in this workspace (and only this one). The answer's ``token``
+    is the only time the secret is shown."""
     ws = workspace_for(request, workspace)
-    token, raw = actions.create_token(actor=request.auth, workspace=ws, name=payload.name)
+    token, raw = actions.create_token(actor=request.auth, workspace=ws, name=payload.name, scope=payload.scope, expires_in_days=payload.expires_in_days)
     token.token = raw
     return Status(201, token)
 

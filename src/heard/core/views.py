@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from . import actions, inbox, permissions, picker, queries
+from . import tokens as tokens_rules
 from .errors import HeardError
 from .forms import MemberForm, ProductBrandForm, ProductForm, TokenForm, submit
 from .htmx import is_htmx, render_page
@@ -182,6 +183,8 @@ def _tokens_page(request, workspace, form=None, new_token=None, status=200):
         "can_manage": can_manage,
         "form": form or TokenForm(),
         "new_token": new_token,
+        "rate_limit": tokens_rules.rate_limit()[0],
+        "rate_window": tokens_rules.rate_limit()[1],
     }, status=status)
     if new_token:
         # The secret is on this page only: keep it out of every cache.
@@ -196,7 +199,10 @@ def tokens(request, ws):
     if request.method != "POST":
         return _tokens_page(request, workspace)
     form = TokenForm(request.POST)
-    created = submit(form, lambda: actions.create_token(actor=request.user, workspace=workspace, name=form.cleaned_data["name"]))
+    created = submit(form, lambda: actions.create_token(
+        actor=request.user, workspace=workspace, name=form.cleaned_data["name"],
+        scope=form.cleaned_data["scope"], expires_in_days=form.cleaned_data["expires_in_days"],
+    ))
     if created is None:
         return _tokens_page(request, workspace, form, status=400)
     token, raw = created
