@@ -229,6 +229,9 @@ def delete_stakeholder(*, actor, stakeholder: Stakeholder) -> None:
 # e-mail are replaced, so it can look for them -- and returns a count of rows changed.
 ERASURE_HOOKS: list = []
 EXPORT_HOOKS: list = []
+# The free-text fields of a stakeholder, consent or disclosure snapshot that erasure blanks in
+# the audit log (names and e-mails are found wherever they occur).
+PERSONAL_FIELDS = frozenset({"name", "email", "role_title", "accessibility_needs", "notes", "disclosure_text", "description"})
 
 
 def register_erasure_hook(fn):
@@ -254,6 +257,9 @@ def erase_stakeholder(*, actor, stakeholder: Stakeholder, reason: str = "") -> S
     if stakeholder.is_erased:
         raise HeardError("conflict", "This stakeholder was already erased.")
     now = timezone.now()
+    # What the audit log must forget: known before the fields are blanked below.
+    personal = [stakeholder.name, stakeholder.email, stakeholder.role_title]
+    own_rows = [stakeholder, *stakeholder.consents.all(), *stakeholder.disclosures.all()]
     # Hooks run first, while name and e-mail are still known, so they can find them in free text.
     changed = {hook.__module__: hook(stakeholder) for hook in ERASURE_HOOKS}
     stakeholder.name = f"{ERASED_NAME} #{stakeholder.pk}"
@@ -266,6 +272,9 @@ def erase_stakeholder(*, actor, stakeholder: Stakeholder, reason: str = "") -> S
     stakeholder.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
     stakeholder.consents.update(disclosure_text="(erased)")
     stakeholder.disclosures.update(description="(erased)")
+    # Earlier events (stakeholder.created, consent.granted, what the hooks audited) held the
+    # name and e-mail in their snapshots: redact them, so the log and an export forget too.
+    changed["audit"] = audit.redact_person(workspace=workspace, texts=personal, targets=own_rows, fields=PERSONAL_FIELDS)
     # The audit row keeps no personal data: only that an erasure happened, and why.
     audit.record(actor=actor, workspace=workspace, verb="stakeholder.erased", target=stakeholder, after={"reason": reason, "erased_at": now, "other_records": changed})
     return stakeholder
