@@ -77,15 +77,62 @@ def test_a_lost_invitation_can_be_replaced_by_forgot_password(client_as, django_
     assert [m.to for m in mail.outbox] == [["lost@example.org"]]
 
 
-def test_a_known_person_is_added_and_told(client_as, other_workspace, django_capture_on_commit_callbacks):
+def test_a_known_person_is_invited_and_joins_only_when_they_accept(client_as, other_workspace, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client_as("owner").post("/w/acme/members/", {"email": "owner@globex.example", "role": "viewer"})
-    assert _membership("owner@globex.example").role == "viewer"
+        response = client_as("owner").post("/w/acme/members/", {"email": "owner@globex.example", "role": "viewer"}, follow=True)
+    assert "they join when they accept" in response.content.decode()
+    assert not Membership.objects.filter(user__email="owner@globex.example", workspace__slug="acme").exists()
+    assert "owner@globex.example" in client_as("owner").get("/w/acme/members/").content.decode()  # listed as invited
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
-    assert "added you" in body and "/accounts/reset/" not in body
-    # Their password did not change.
-    assert Client().login(username="owner@globex.example", password=PASSWORD)
+    assert "invites you" in body and "/w/acme/invitation/" in body and "/accounts/reset/" not in body
+    # Nothing of acme answers to them yet; their password did not change.
+    invited = Client()
+    assert invited.login(username="owner@globex.example", password=PASSWORD)
+    assert invited.get("/w/acme/").status_code == 404
+    page = invited.get("/w/acme/invitation/")
+    assert page.status_code == 200 and "Accept and join" in page.content.decode()
+    invited.post("/w/acme/invitation/", {"answer": "accept"})
+    assert _membership("owner@globex.example").role == "viewer"
+    assert AuditEvent.objects.filter(verb="invitation.accepted", workspace__slug="acme").exists()
+    assert invited.get("/w/acme/invitation/").status_code == 404  # answered
+
+
+def test_a_declined_or_cancelled_invitation_adds_nobody(client_as, other_workspace, api_as):
+    api = api_as("owner")
+    answer = api.post("/members", {"email": "owner@globex.example", "role": "developer"}, workspace="acme")
+    assert answer.status_code == 202 and answer.json()["status"] == "pending"
+    again = api.post("/members", {"email": "owner@globex.example", "role": "developer"}, workspace="acme")
+    assert again.status_code == 409 and again.json()["error"]["field"] == "email"
+    invited = Client()
+    assert invited.login(username="owner@globex.example", password=PASSWORD)
+    invited.post("/w/acme/invitation/", {"answer": "decline"})
+    assert not Membership.objects.filter(user__email="owner@globex.example", workspace__slug="acme").exists()
+    assert api.get("/invitations", workspace="acme").json() == []
+    second = api.post("/members", {"email": "owner@globex.example", "role": "viewer"}, workspace="acme").json()
+    assert [i["id"] for i in api.get("/invitations", workspace="acme").json()] == [second["id"]]
+    assert api.delete(f"/invitations/{second['id']}", workspace="acme").status_code == 204
+    assert invited.post("/w/acme/invitation/", {"answer": "accept"}).status_code == 404
+    assert not Membership.objects.filter(user__email="owner@globex.example", workspace__slug="acme").exists()
+
+
+def test_another_workspaces_owner_cannot_reach_a_persons_tokens_by_inviting_them(workspace, other_workspace, member, api_as):
+    """The attack of issue 13: globex's owner adds acme's developer to globex, then lists and
+    revokes their tokens. Now the developer is only invited, and their acme token is neither
+    listed nor revocable from globex, even after they accept."""
+    from heard.core import actions
+    from heard.core.models import ApiToken
+    from tests.conftest import ApiClient
+
+    dev = member("developer")
+    acme_token, _ = actions.create_token(actor=dev, workspace=workspace, name="acme ci")
+    globex = ApiClient(actions.issue_token(actor=None, user=User.objects.get(email="owner@globex.example"), workspace=other_workspace))
+    assert globex.post("/members", {"email": dev.email, "role": "viewer"}).status_code == 202
+    assert globex.get(f"/tokens/{acme_token.pk}").status_code == 404
+    actions.accept_invitation(actor=dev, invitation=dev.invitations.get())
+    assert "acme ci" not in [t["name"] for t in globex.get("/tokens", all="true").json()["items"]]
+    assert globex.delete(f"/tokens/{acme_token.pk}").status_code == 404
+    assert ApiToken.objects.get(pk=acme_token.pk).revoked_at is None
 
 
 @pytest.mark.parametrize(

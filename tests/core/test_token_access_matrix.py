@@ -27,7 +27,7 @@ def _demo_ids(demo):
     names an objective of that session)."""
     from heard.backlog.models import AcceptanceCriterion, BacklogItem
     from heard.closure.models import ClosureCycle, ClosureNote
-    from heard.core.models import ApiToken, Membership
+    from heard.core.models import ApiToken, Invitation, Membership
     from heard.decisions.models import (
         Decision,
         DecisionEvidence,
@@ -59,6 +59,7 @@ def _demo_ids(demo):
     first = lambda qs: qs.values_list("pk", flat=True).first()  # noqa: E731
     return {
         "member_id": viewer.pk,
+        "invitation_id": first(Invitation.objects.filter(workspace=demo)),
         "token_id": first(ApiToken.objects.filter(workspace=demo, name="matrix-target")),
         "slug": "invoicing",
         "product": "invoicing",
@@ -105,6 +106,11 @@ def _fill_gaps(demo):
         ImportJob.objects.create(workspace=demo, product=product, format=TicketSource.values[0], file_path="tickets.csv", status="done")
     if not ThemeRun.objects.filter(product__workspace=demo).exists():
         ThemeRun.objects.create(product=product, status="done")
+    from heard.core import actions as core_actions
+    from heard.core.models import User
+
+    outsider = User.objects.create_user(email="invited@elsewhere.example", password="x")
+    core_actions.invite_member(actor=None, workspace=demo, email=outsider.email, role="viewer")
     if not ThemeLink.objects.filter(theme__product__workspace=demo).exists():
         theme = Theme.objects.filter(product__workspace=demo).first()
         ThemeLink.objects.create(theme=theme, backlog_item=BacklogItem.objects.filter(product=theme.product).first())

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import audit, mail, permissions
 from .errors import HeardError, HeardValidationErrors
-from .models import ApiToken, Membership, Product, TokenScope, User, Workspace, slug_validator
+from .models import ApiToken, Invitation, Membership, Product, TokenScope, User, Workspace, slug_validator
 from .roles import OWNER, ROLES
 from .validation import as_id, check_choice, check_email, check_length, check_required, collect
 
@@ -263,12 +263,14 @@ def _other_owners(membership: Membership) -> int:
 
 
 @transaction.atomic
-def invite_member(*, actor: User | None, workspace: Workspace, email: str, role: str, name: str = "") -> Membership:
-    """Add someone to the workspace from the members page or the API, and tell them by e-mail.
+def invite_member(*, actor: User | None, workspace: Workspace, email: str, role: str, name: str = "") -> Membership | Invitation:
+    """Invite someone to the workspace from the members page, the API or first-run setup.
 
-    An unknown address gets an account and an invitation with a set-password link (Django's
-    password-reset token); a known person is told they were added. An address that is
-    already a member is refused: changing a role is ``change_member_role``.
+    An unknown address gets an account, a membership and an e-mail with a set-password link
+    (Django's password-reset token): a ``Membership``. Someone who already has an account
+    (they may belong to other workspaces) gets an **invitation** they accept or decline:
+    an ``Invitation``, and nothing here answers to them until they accept. An address that
+    is already a member, or already invited, is refused.
     """
     if actor is not None:
         permissions.require(actor, workspace, "members.manage")
@@ -278,19 +280,67 @@ def invite_member(*, actor: User | None, workspace: Workspace, email: str, role:
     if len(name) > 200:
         raise HeardError("invalid", "Keep the name under 200 characters.", "name")
     existing = User.objects.filter(email=email).first()
-    if existing is not None and Membership.objects.filter(user=existing, workspace=workspace).exists():
-        raise HeardError("conflict", f"{email} is already a member of {workspace.name}; change their role in the list instead.", "email")
+    inviter = actor.display_name if actor is not None else "heard"
+    if existing is not None:
+        if Membership.objects.filter(user=existing, workspace=workspace).exists():
+            raise HeardError("conflict", f"{email} is already a member of {workspace.name}; change their role in the list instead.", "email")
+        if Invitation.objects.filter(user=existing, workspace=workspace, accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True).exists():
+            raise HeardError("conflict", f"{email} is already invited to {workspace.name}; they have not answered yet.", "email")
+        invitation = Invitation.objects.create(workspace=workspace, user=existing, role=role, invited_by=actor)
+        audit.record(actor=actor, workspace=workspace, verb="invitation.created", target=invitation, after=audit.snapshot(invitation))
+        transaction.on_commit(lambda: mail.send_join_invitation(invitation.pk, inviter))
+        return invitation
     # A random password nobody knows (rather than an unusable one) keeps "forgot password"
     # working as a fallback when the invitation e-mail is lost or its link has expired.
-    password = None if existing is not None else secrets.token_urlsafe(32)
-    membership = add_member(actor=actor, workspace=workspace, email=email, role=role, name=name, password=password)
-    membership.new_account = existing is None
-    inviter = actor.display_name if actor is not None else "heard"
-    if existing is None:
-        transaction.on_commit(lambda: mail.send_invitation(membership.pk, inviter))
-    else:
-        transaction.on_commit(lambda: mail.send_added(membership.pk, inviter))
+    membership = add_member(actor=actor, workspace=workspace, email=email, role=role, name=name, password=secrets.token_urlsafe(32))
+    membership.new_account = True
+    transaction.on_commit(lambda: mail.send_invitation(membership.pk, inviter))
     return membership
+
+
+def _pending(invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().select_related("workspace", "user").get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise HeardError("conflict", "This invitation was already answered or cancelled.")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, actor: User, invitation: Invitation) -> Membership:
+    """The invited person joins the workspace with the invitation's role. Only they may."""
+    if actor is None or invitation.user_id != actor.pk:
+        raise HeardError("not_found", "Invitation was not found.")
+    invitation = _pending(invitation)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    membership, _ = Membership.objects.get_or_create(user=actor, workspace=invitation.workspace, defaults={"role": invitation.role})
+    audit.record(actor=actor, workspace=invitation.workspace, verb="invitation.accepted", target=invitation, after={"membership": membership.pk, "role": membership.role})
+    actor.__dict__.get("_heard_roles", {}).pop(invitation.workspace_id, None)
+    return membership
+
+
+@transaction.atomic
+def decline_invitation(*, actor: User, invitation: Invitation) -> Invitation:
+    """The invited person says no; the workspace's owners see that it was declined."""
+    if actor is None or invitation.user_id != actor.pk:
+        raise HeardError("not_found", "Invitation was not found.")
+    invitation = _pending(invitation)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    audit.record(actor=actor, workspace=invitation.workspace, verb="invitation.declined", target=invitation, after=audit.snapshot(invitation))
+    return invitation
+
+
+@transaction.atomic
+def cancel_invitation(*, actor: User | None, invitation: Invitation) -> Invitation:
+    """An owner takes an unanswered invitation back."""
+    if actor is not None:
+        permissions.require(actor, invitation.workspace, "members.manage")
+    invitation = _pending(invitation)
+    invitation.cancelled_at = timezone.now()
+    invitation.save(update_fields=["cancelled_at"])
+    audit.record(actor=actor, workspace=invitation.workspace, verb="invitation.cancelled", target=invitation, after=audit.snapshot(invitation))
+    return invitation
 
 
 @transaction.atomic

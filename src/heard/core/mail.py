@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .models import Membership
+from .models import Invitation, Membership
 
 
 def set_password_url(user) -> str:
@@ -92,3 +92,20 @@ class ConsoleSummaryBackend:
             self.stream.write(line + "\n")
         self.stream.flush()
         return len(messages)
+
+
+def send_join_invitation(invitation_pk: int, inviter: str) -> None:
+    """To someone who already has an account: an invitation to accept or decline."""
+    invitation = Invitation.objects.select_related("user", "workspace").filter(pk=invitation_pk).first()
+    if invitation is None or not invitation.is_pending:
+        return
+    context = {
+        "user": invitation.user, "workspace": invitation.workspace, "role": invitation.get_role_display(), "inviter": inviter,
+        "answer_url": settings.BASE_URL + reverse("core:invitation", kwargs={"ws": invitation.workspace.slug}),
+    }
+    send_mail(
+        subject=f"{inviter} invites you to {invitation.workspace.name} on heard",
+        message=render_to_string("core/email/join_invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.user.email],
+    )

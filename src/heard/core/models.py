@@ -129,6 +129,41 @@ class Membership(models.Model):
         return f"{self.user} in {self.workspace} as {self.get_role_display()}"
 
 
+class Invitation(models.Model):
+    """An owner's invitation for someone who already has an account to join their workspace.
+
+    Adding an existing person is their choice, not the owner's: nothing of the workspace
+    answers to them (and nothing of theirs, such as their API tokens, is visible to its
+    owners) until they accept. Someone new gets an account and a membership at once instead,
+    since they have nothing elsewhere to protect (core.actions.invite_member).
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "user"], name="one_pending_invitation_per_person",
+                condition=models.Q(accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation of {self.user} to {self.workspace} as {self.get_role_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None and self.cancelled_at is None
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from . import permissions
 from .errors import HeardError
-from .models import ApiToken, AuditEvent, Membership, Product, User, Workspace
+from .models import ApiToken, AuditEvent, Invitation, Membership, Product, User, Workspace
 from .validation import as_id
 
 
@@ -165,3 +165,37 @@ def by_number(queryset, ref, *, field: str, what: str, where: str):
     if found is None:
         raise HeardError("invalid", f"No {what} “{text}” in {where}: type words to search, or its number." if text else f"Say which {what}.", field)
     return found
+
+
+# ------------------------------------------------------------------ invitations
+
+
+def _pending_invitations():
+    return Invitation.objects.filter(accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True).select_related("workspace", "user", "invited_by")
+
+
+def my_invitation(actor, ws_slug: str) -> Invitation:
+    """The actor's unanswered invitation to the workspace with that slug (they are not a
+    member yet, so this is not a role check); not_found when there is none."""
+    invitation = _pending_invitations().filter(user=actor, workspace__slug=ws_slug).first() if getattr(actor, "is_authenticated", False) else None
+    if invitation is None:
+        raise HeardError("not_found", "Invitation was not found (it may have been answered or cancelled).")
+    return invitation
+
+
+def my_invitations(actor) -> QuerySet[Invitation]:
+    """Every unanswered invitation of the actor, newest first."""
+    return _pending_invitations().filter(user=actor) if getattr(actor, "is_authenticated", False) else Invitation.objects.none()
+
+
+def workspace_invitations(actor, workspace: Workspace) -> QuerySet[Invitation]:
+    """The workspace's unanswered invitations (owners only)."""
+    permissions.require(actor, workspace, "members.manage")
+    return _pending_invitations().filter(workspace=workspace)
+
+
+def get_invitation(actor, workspace: Workspace, pk) -> Invitation:
+    invitation = workspace_invitations(actor, workspace).filter(pk=as_id(pk)).first()
+    if invitation is None:
+        raise HeardError("not_found", "Invitation was not found.")
+    return invitation

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from . import actions, queries
 from .api import PageMeta, page_response, workspace_for
+from .models import Invitation
 
 router = Router(tags=["members and tokens"])
 
@@ -36,6 +37,23 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_role_label(obj):
         return obj.get_role_display()
+
+
+class InvitationOut(Schema):
+    id: int = Field(..., description="The invitation's id (to cancel it).")
+    user_id: int
+    email: str
+    role: str
+    created_at: datetime
+    status: str = Field(..., description="pending until the person accepts or declines (or an owner cancels).")
+
+    @staticmethod
+    def resolve_email(obj):
+        return obj.user.email
+
+    @staticmethod
+    def resolve_status(obj):
+        return "pending" if obj.is_pending else ("accepted" if obj.accepted_at else "declined" if obj.declined_at else "cancelled")
 
 
 class MemberIn(Schema):
@@ -95,11 +113,28 @@ def list_members(request, workspace: str | None = None, page: int = 1, per_page:
     return page_response(queries.members(request.auth, ws), page, per_page)
 
 
-@router.post("/members", response={201: MemberOut})
+@router.post("/members", response={201: MemberOut, 202: InvitationOut})
 def add_member(request, payload: MemberIn, workspace: str | None = None):
-    """Add a member; an unknown address gets an account and an e-mailed set-password link."""
+    """Add a member. An unknown address gets an account and an e-mailed set-password link
+    (``201``, the membership). Someone who already has an account is **invited** (``202``,
+    the invitation): they join when they accept it, signed in, on /w/WORKSPACE/invitation/."""
     ws = workspace_for(request, workspace)
-    return Status(201, actions.invite_member(actor=request.auth, workspace=ws, email=payload.email, role=payload.role, name=payload.name))
+    added = actions.invite_member(actor=request.auth, workspace=ws, email=payload.email, role=payload.role, name=payload.name)
+    return Status(202 if isinstance(added, Invitation) else 201, added)
+
+
+@router.get("/invitations", response=list[InvitationOut])
+def list_invitations(request, workspace: str | None = None):
+    """The workspace's invitations still waiting for an answer (owners)."""
+    return list(queries.workspace_invitations(request.auth, workspace_for(request, workspace)))
+
+
+@router.delete("/invitations/{invitation_id}", response={204: None})
+def cancel_invitation(request, invitation_id: int, workspace: str | None = None):
+    """Take an unanswered invitation back (owners)."""
+    ws = workspace_for(request, workspace)
+    actions.cancel_invitation(actor=request.auth, invitation=queries.get_invitation(request.auth, ws, invitation_id))
+    return Status(204, None)
 
 
 @router.get("/members/{member_id}", response=MemberOut)

@@ -8,6 +8,8 @@ app_name = "core"
 
 urlpatterns = [
     path("members/", views.members, name="members"),
+    path("members/invitations/<int:pk>/cancel/", views.invitation_cancel, name="invitation_cancel"),
+    path("invitation/", views.invitation, name="invitation"),
     path("members/<int:pk>/role/", views.member_role, name="member_role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("products/", views.products, name="products"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import actions, inbox, permissions, picker, queries
 from . import tokens as tokens_rules
 from .errors import HeardError
+from .models import Invitation
 from .forms import MemberForm, ProductBrandForm, ProductForm, TokenForm, submit
 from .htmx import is_htmx, render_page
 from .roles import ROLE_CHOICES
@@ -124,6 +125,7 @@ def _members_page(request, workspace, form=None, row_error=None, status=200):
         "can_manage": can_manage,
         "roles": ROLE_CHOICES,
         "row_error": row_error,
+        "invitations": queries.workspace_invitations(request.user, workspace) if can_manage else None,
     }, status=status)
 
 
@@ -134,12 +136,39 @@ def members(request, ws):
         return _members_page(request, queries.get_workspace(request.user, ws))
     workspace = queries.get_workspace(request.user, ws, "members.manage")
     form = MemberForm(request.POST)
-    membership = submit(form, lambda: actions.invite_member(actor=request.user, workspace=workspace, **form.cleaned_data))
-    if membership is None:
+    added = submit(form, lambda: actions.invite_member(actor=request.user, workspace=workspace, **form.cleaned_data))
+    if added is None:
         return _members_page(request, workspace, form, status=400)
-    told = "invited by e-mail to set a password" if membership.new_account else "told by e-mail"
-    messages.success(request, f"Added {membership.user.email} as {membership.get_role_display()}; they were {told}.")
+    if isinstance(added, Invitation):
+        messages.success(request, f"Invited {added.user.email} as {added.get_role_display()}. They already have an account, so they join when they accept the invitation we e-mailed them.")
+    else:
+        messages.success(request, f"Added {added.user.email} as {added.get_role_display()}; they were invited by e-mail to set a password.")
     return redirect("core:members", ws=ws)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, ws, pk):
+    workspace = queries.get_workspace(request.user, ws, "members.manage")
+    invitation = queries.get_invitation(request.user, workspace, pk)
+    actions.cancel_invitation(actor=request.user, invitation=invitation)
+    messages.success(request, f"Cancelled the invitation of {invitation.user.email}.")
+    return redirect("core:members", ws=ws)
+
+
+@login_required
+def invitation(request, ws):
+    """The invited person's page: accept (join with the role) or decline."""
+    invitation = queries.my_invitation(request.user, ws)
+    if request.method != "POST":
+        return render(request, "core/invitation.html", {"invitation": invitation})
+    if request.POST.get("answer") == "accept":
+        actions.accept_invitation(actor=request.user, invitation=invitation)
+        messages.success(request, f"You joined {invitation.workspace.name} as {invitation.get_role_display()}.")
+        return redirect("workspace", ws=ws)
+    actions.decline_invitation(actor=request.user, invitation=invitation)
+    messages.success(request, f"You declined the invitation to {invitation.workspace.name}.")
+    return redirect("home")
 
 
 @login_required

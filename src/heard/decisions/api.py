@@ -58,6 +58,15 @@ class OptionPatch(Schema):
     notes: str | None = None
 
 
+class DeclaredOut(Schema):
+    """A disclosure (conflict of interest, incentive) of the person whose input this is."""
+
+    id: int
+    kind: str
+    description: str
+    declared_at: datetime
+
+
 class EvidenceOut(Schema):
     id: int
     kind: str
@@ -66,6 +75,7 @@ class EvidenceOut(Schema):
     stakeholder_id: int | None
     note: str
     added_at: datetime
+    declared: list[DeclaredOut] = Field([], description="Disclosures of the evidence's stakeholder in force when decided (or now).")
 
     @staticmethod
     def resolve_target_id(obj: DecisionEvidence):
@@ -79,6 +89,16 @@ class EvidenceOut(Schema):
     def resolve_stakeholder_id(obj: DecisionEvidence):
         person = obj.stakeholder
         return person.pk if person else None
+
+    @staticmethod
+    def resolve_declared(obj: DecisionEvidence):
+        person = obj.stakeholder
+        found = getattr(person, "declared", None) if person else None
+        if found is None and person is not None:
+            from heard.stakeholders.queries import disclosures_in_force
+
+            found = list(disclosures_in_force(obj.decision.decided_at).filter(stakeholder=person))
+        return found or []
 
 
 class EvidenceIn(Schema):

@@ -83,7 +83,17 @@ def options(decision: Decision) -> list[DecisionOption]:
 
 
 def evidence(decision: Decision) -> list[DecisionEvidence]:
-    return list(decision.evidence.select_related("feedback__stakeholder", "ticket__requester", "backlog_item"))
+    """The decision's evidence; each feedback's stakeholder and ticket's requester carries
+    ``declared`` (their disclosures in force when it was decided, or now), shown next to it."""
+    from django.db.models import Prefetch
+
+    from heard.stakeholders.queries import disclosures_in_force
+
+    declared = disclosures_in_force(_moment(decision))
+    return list(decision.evidence.select_related("feedback__stakeholder", "ticket__requester", "backlog_item").prefetch_related(
+        Prefetch("feedback__stakeholder__disclosures", queryset=declared, to_attr="declared"),
+        Prefetch("ticket__requester__disclosures", queryset=declared, to_attr="declared"),
+    ))
 
 
 def forums(actor, workspace: Workspace) -> QuerySet[EscalationForum]:

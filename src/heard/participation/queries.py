@@ -27,10 +27,20 @@ def get_participant(actor, subject, pk):
 
 
 def comments(actor, subject) -> QuerySet:
-    """Written input on the thing, oldest first, with authors (and the part it is about)."""
+    """Written input on the thing, oldest first, with authors (and the part it is about). A
+    stakeholder author carries ``declared``: their disclosures in force now, shown next to
+    what they wrote (a conflict of interest is shown wherever their input is evidence)."""
+    from django.db.models import Prefetch
+
+    from heard.stakeholders.queries import disclosures_in_force
+
     kind = kind_of(subject)
     permissions.require(actor, kind.workspace(subject), "workspace.view")
-    return subject.comments.select_related("author_user", "author_stakeholder", "recorded_by", *kind.comment_parts).order_by("created_at", "pk")
+    return (
+        subject.comments.select_related("author_user", "author_stakeholder", "recorded_by", *kind.comment_parts)
+        .prefetch_related(Prefetch("author_stakeholder__disclosures", queryset=disclosures_in_force(), to_attr="declared"))
+        .order_by("created_at", "pk")
+    )
 
 
 def deciders(parts: list) -> list:

@@ -203,3 +203,11 @@ def stakeholder_by_ref(workspace: Workspace, ref, field: str = "stakeholder") ->
     if stakeholder.is_erased:
         raise HeardError("invalid", "This stakeholder was erased and cannot take part.", field)
     return stakeholder
+
+
+def disclosures_in_force(at=None):
+    """Disclosures current at ``at`` (default now): declared by then and not ended. Used to
+    show a conflict of interest next to the person's input wherever it is evidence
+    (``Prefetch("stakeholder__disclosures", queryset=disclosures_in_force(...), to_attr=...)``)."""
+    at = at or timezone.now()
+    return Disclosure.objects.filter(declared_at__lte=at).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at)).order_by("-declared_at", "pk")
