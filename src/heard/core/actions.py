@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from . import audit, mail, permissions
 from .errors import HeardError, HeardValidationErrors
-from .models import ApiToken, Invitation, Membership, Product, TokenScope, User, Workspace, slug_validator
+from .models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Product,
+    TokenScope,
+    User,
+    Workspace,
+    slug_validator,
+)
 from .roles import OWNER, ROLES
 from .validation import as_id, check_choice, check_email, check_length, check_required, collect
 

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 from . import actions, inbox, permissions, picker, queries
 from . import tokens as tokens_rules
 from .errors import HeardError
-from .models import Invitation
 from .forms import MemberForm, ProductBrandForm, ProductForm, TokenForm, submit
 from .htmx import is_htmx, render_page
+from .models import Invitation
 from .roles import ROLE_CHOICES
 
 
