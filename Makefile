@@ -57,6 +57,8 @@ bench: install
 	$(BIN)/python bench/feedback.py --rows 100000
 	$(BIN)/python bench/import_tickets.py --rows 1000000
 	$(BIN)/python bench/import_tickets.py --rows 1000000 --database-url $(PG_URL)_bench
+	$(BIN)/python bench/import_crash_rerun.py --rows 200000
+	$(BIN)/python bench/import_crash_rerun.py --rows 200000 --database-url $(PG_URL)_bench_crash
 	$(BIN)/python bench/themes.py --rows 100000
 	$(BIN)/python bench/themes.py --rows 1000000
 	$(BIN)/python bench/themes.py --rows 100000 --rerun

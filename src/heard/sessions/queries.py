@@ -129,6 +129,20 @@ def pre_read_is_late(pre_read: PreRead, session: Session, lead_days: int, now: d
     return (now or timezone.now()) > deadline
 
 
+def recording_consent_withdrawn(participants: list) -> list:
+    """Stakeholder participants who once consented to recording and withdrew it (no consent
+    for it is active now): a session recording that includes them must be flagged."""
+    from heard.stakeholders.models import Consent, ConsentPurpose
+
+    ids = [p.stakeholder_id for p in participants if p.stakeholder_id]
+    if not ids:
+        return []
+    recording = Consent.objects.filter(stakeholder_id__in=ids, purpose=ConsentPurpose.RECORDING)
+    withdrew = set(recording.filter(withdrawn_at__isnull=False).values_list("stakeholder_id", flat=True))
+    active = set(recording.filter(withdrawn_at__isnull=True).values_list("stakeholder_id", flat=True))
+    return [p for p in participants if p.stakeholder_id in withdrew - active]
+
+
 def session_flags(session: Session, engagement: EngagementModel | None = None) -> list[Flag]:
     """What is wrong with a session's plan: agenda items without an outcome, late pre-reads,
     no one who decides, no customer, and stakeholders invited beyond the quarterly cap."""
@@ -148,6 +162,13 @@ def session_flags(session: Session, engagement: EngagementModel | None = None) -
         flags.append(Flag("no_decider", "No participant decides: name who decides what this session informs."))
     if not any(p.is_customer for p in participants):
         flags.append(Flag("no_customer", "No customer takes part: only team members or internal proxies."))
+    if session.recording_url:
+        for p in recording_consent_withdrawn(participants):
+            flags.append(Flag(
+                "recording_consent_withdrawn",
+                f"{p.stakeholder.name} withdrew consent to recording, and this session's recording includes them: cut them out of it or delete it.",
+                f"participant:{p.pk}",
+            ))
     for p in participants:
         if p.stakeholder_id:
             count = invitations_this_quarter(p.stakeholder, session.product, session.starts_at)
