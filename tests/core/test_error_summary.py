@@ -99,13 +99,15 @@ def test_the_summary_takes_focus_and_its_link_opens_and_focuses_the_field(page, 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_refused_decide_on_a_long_page_shows_the_summary_in_view(page, login, decision):
-    login("owner@acme.example")
+def test_a_refused_decide_on_a_long_page_shows_the_summary_in_view(page, login, decision, member):
+    # The decider is offered the form, and refused while a required adviser has not weighed in.
+    decision_actions.add_participant(actor=None, decision=decision, user=member("developer").pk, right="advises", required=True)
+    login("product_owner@acme.example")
     page.goto(f"/w/acme/p/app/decisions/{decision.pk}/")
     page.get_by_label("Build it now").check()
     page.get_by_label("Rationale: because …").fill("Because it saves a day.")
     summary = submit_and_find_summary(page, "Record the decision")
-    assert "You cannot record this outcome" in summary.inner_text()
+    assert "has not weighed in yet" in summary.inner_text()
     summary.get_by_role("link").click()
     assert page.evaluate("document.activeElement.id") == "decide_outcome_0"
 

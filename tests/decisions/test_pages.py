@@ -109,3 +109,20 @@ def test_the_decide_form_refuses_an_owner_who_is_not_the_decider(client_as, prod
     assert "only Product Owner, who holds the right to decide" in r.content.decode()
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.OPEN
+
+
+def test_the_decide_form_is_offered_only_to_who_may_decide(client_as, product, decision, option, member):
+    # Nobody holds the right yet: no form for anyone, and an owner is told why.
+    owner_page = client_as("owner").get(url(product, f"{decision.pk}/")).content.decode()
+    assert "Record the decision" not in owner_page
+    assert "No one holds the right to decide this decision" in owner_page
+    actions.add_participant(actor=None, decision=decision, user=member("product_owner").pk, right="decides")
+    # The product owner holds it: they get the form; the owner, whose role could decide, is told who may.
+    assert "Record the decision" in client_as("product_owner").get(url(product, f"{decision.pk}/")).content.decode()
+    owner_page = client_as("owner").get(url(product, f"{decision.pk}/")).content.decode()
+    assert "Record the decision" not in owner_page
+    assert "only Product Owner, who holds the right to decide" in owner_page
+    # Roles that may never decide see neither form nor note.
+    for role in ("viewer", "developer"):
+        page = client_as(role).get(url(product, f"{decision.pk}/")).content.decode()
+        assert "Record the decision" not in page and "data-decide-note" not in page, role

@@ -15,11 +15,12 @@ from heard.decisions import actions as decision_actions
 from heard.feedback.models import Feedback
 from heard.stakeholders import actions as s_actions
 
+from .helpers import portal_client
+
 # 23:30 UTC two days ago (inside the test cycle) is 12:30 the next day in Auckland (UTC+13 in December, UTC+12 in June).
 LATE = (datetime.now(UTC) - timedelta(days=2)).replace(hour=23, minute=30, second=0, microsecond=0)
 UTC_DAY, AUCKLAND_DAY = f"{LATE:%Y-%m-%d}", f"{LATE + timedelta(days=1):%Y-%m-%d}"
 
-from .helpers import portal_client
 
 
 @pytest.fixture

@@ -330,6 +330,17 @@ def missing_advisers(decision: Decision) -> list[DecisionParticipant]:
     return waiting_advisers(list(decision.participants.select_related("user", "stakeholder")))
 
 
+def decide_refusal(actor, decision: Decision) -> HeardError | None:
+    """Why ``actor`` may not record this decision's outcome, or None when they may: the rule
+    :func:`decide` enforces, asked by pages so they offer the form only to someone who may
+    use it. (Missing advice is not part of it: the decider sees the form and is told.)"""
+    try:
+        _may_decide(actor, decision)
+    except HeardError as refusal:
+        return refusal
+    return None
+
+
 def _may_decide(actor, decision: Decision) -> None:
     """Who may record the outcome: the forum's final authority for an escalated decision;
     otherwise a team member who holds the right to decide it (and whose role holds

@@ -102,7 +102,7 @@ def _detail(request, workspace, product, decision, status=200, **forms):
     forms.setdefault("weigh_in_error", None)
     user = request.user
     can_edit = permissions.can(user, workspace, "decisions.edit")
-    final_authority = decision.status == DecisionStatus.ESCALATED and decision.forum_id and decision.forum.final_authority_id == user.pk
+    refusal = actions.decide_refusal(user, decision) if decision.is_open else None
     for p in report["participants"]:
         p.can_weigh_in = decision.is_open and (can_edit or p.user_id == user.pk)
     return render(request, "decisions/detail.html", {
@@ -111,7 +111,9 @@ def _detail(request, workspace, product, decision, status=200, **forms):
         "theme_links": queries.linked_themes(decision),
         "theme_link_form": link_to_theme_form(user, workspace, "decision", decision.pk),
         "can_edit": can_edit and decision.is_open,
-        "can_decide": decision.is_open and (final_authority or (decision.status == DecisionStatus.OPEN and permissions.can(user, workspace, "decisions.decide"))),
+        "can_decide": decision.is_open and refusal is None,
+        # Someone whose role may decide but who does not hold this decision's right is told who does.
+        "decide_note": refusal.message if refusal and permissions.can(user, workspace, "decisions.decide") else "",
         "can_escalate": can_edit and decision.status == DecisionStatus.OPEN,
         "can_supersede": can_edit and decision.status != DecisionStatus.SUPERSEDED,
         "can_comment": permissions.can(user, workspace, "feedback.record"),

@@ -111,7 +111,7 @@ def clean_feedback(product: Product, data: dict, *, instance: Feedback | None = 
     for name in TEXT_FIELDS[1:]:
         if name in data:
             value = str(data.get(name) or "").strip()
-            collect(errors, cleaned, name, lambda: check_length(value, name, TEXT_LABELS[name], CONTEXT_MAX))
+            collect(errors, cleaned, name, lambda value=value, name=name: check_length(value, name, TEXT_LABELS[name], CONTEXT_MAX))
     if "stakeholder" in data:
         ref = data.get("stakeholder")
         if ref in (None, ""):
