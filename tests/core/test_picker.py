@@ -114,3 +114,53 @@ def test_backlog_items_and_decisions_link_a_theme_with_the_picker(things, client
     # A developer may not edit themes: no form, and the action refuses.
     assert 'id="theme_link_theme"' not in client_as("developer").get(f"/w/acme/p/app/backlog/{item.pk}/").content.decode()
     assert client_as("developer").post("/w/acme/p/app/support/themes/link/", {"theme": str(theme.pk), "weight": "2", "target": "decision", "target_id": decision.pk}).status_code == 403
+
+
+def test_the_feedback_page_links_to_an_item_or_criterion_with_the_picker(things, client_as):
+    client = client_as("developer")
+    item, export = things["item"], things["export"]
+    backlog_actions.add_criterion(actor=None, item=item, data={"text": "A year of invoices exports within a minute."})
+    second = backlog_actions.add_criterion(actor=None, item=item, data={"text": "The export names the tax period."})
+    page = client.get(f"/w/acme/p/app/feedback/{export.pk}/").content.decode()
+    assert 'name="target"' in page and 'role="combobox"' in page and "kind=backlog_target" in page
+    assert 'value="item:' not in page  # no longer a select of every item and criterion
+    # An item named exactly lists it with its criteria, numbered as on the item's page.
+    found = _options(client.get("/w/acme/p/app/pick/", {"kind": "backlog_target", "q": "inv-7"}, headers=HX))
+    assert [v for v, _ in found] == ["INV-7", "INV-7/1", "INV-7/2"]
+    assert found[2][1] == "Criterion 2: The export names the tax period."
+    # Words find items and criteria.
+    assert [v for v, _ in _options(client.get("/w/acme/p/app/pick/", {"kind": "backlog_target", "q": "tax period"}, headers=HX))] == ["INV-7/2"]
+    # The picked values are what the form takes.
+    assert client.post(f"/w/acme/p/app/feedback/{export.pk}/links/", {"target": "INV-7/2", "weight": "3"}).status_code == 302
+    assert client.post(f"/w/acme/p/app/feedback/{export.pk}/links/", {"target": f"#{item.pk}", "weight": "1"}).status_code == 302
+    assert {(ln.backlog_item_id, ln.criterion_id, ln.weight) for ln in export.links.all()} == {(None, second.pk, 3), (item.pk, None, 1)}
+    # A reference that names nothing is explained next to the field.
+    for ref, message in (("INV-99", "No backlog item “INV-99” in this product"), ("INV-7/5", "has 2 acceptance criteria; there is no criterion 5")):
+        response = client.post(f"/w/acme/p/app/feedback/{export.pk}/links/", {"target": ref, "weight": "2"})
+        assert response.status_code == 400 and message in response.content.decode()
+        assert message in " ".join(response.context["link_form"].errors["target"])
+
+
+def test_the_merge_form_picks_several_items(things, client_as):
+    client = client_as("product_owner")
+    export, reminder = things["export"], things["reminder"]
+    page = client.get(f"/w/acme/p/app/feedback/{export.pk}/").content.decode()
+    merge = page.split('id="merge-dialog"')[1].split("</dialog>")[0]
+    assert "data-picker-multiple" in merge and "kind=feedback" in merge and "multiple=1" in merge
+    # Only the words after the last comma are searched: the ones being typed.
+    found = _options(client.get("/w/acme/p/app/pick/", {"kind": "feedback", "name": "items", "items": f"{export.pk}, remind", "multiple": "1"}, headers=HX))
+    assert [v for v, _ in found] == [str(reminder.pk)]
+    response = client.post(f"/w/acme/p/app/feedback/{export.pk}/merge/", {"items": f"{reminder.pk}, ", "text": ""})
+    assert response.status_code == 302
+    export.refresh_from_db()
+    assert export.merged_into_id is not None
+
+
+def test_the_triage_list_links_the_selection_with_the_picker(things, client_as):
+    client = client_as("product_owner")
+    page = client.get("/w/acme/p/app/feedback/").content.decode()
+    assert 'id="bulk-target"' in page and 'role="combobox"' in page
+    bad = client.post("/w/acme/p/app/feedback/bulk/", {"action": "link", "items": [things["export"].pk], "bulk-target": "INV-99", "bulk-weight": "2"})
+    assert bad.status_code == 400 and "No backlog item “INV-99” in this product" in bad.content.decode()
+    ok = client.post("/w/acme/p/app/feedback/bulk/", {"action": "link", "items": [things["export"].pk], "bulk-target": "INV-7", "bulk-weight": "2"})
+    assert ok.status_code == 302 and things["export"].links.get().backlog_item_id == things["item"].pk

@@ -65,3 +65,31 @@ def test_without_javascript_the_picker_is_a_text_field_for_the_number(browser, l
         assert decision.evidence.get().feedback_id == int(number)
     finally:
         context.close()
+
+
+def test_merge_with_several_items_chosen_by_typing(page, login, decision):
+    from heard.feedback.models import Feedback
+
+    first, second, third = Feedback.objects.order_by("pk")
+    login("product_owner@acme.example")
+    page.goto(f"/w/acme/p/app/feedback/{third.pk}/?add=merge")
+    box = page.get_by_role("combobox", name="Merge with items")
+    listbox = page.locator("#id_items_results").get_by_role("listbox", name="Matches")
+    box.press_sequentially("year-end", delay=30)
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    box.press("ArrowDown")
+    box.press("Enter")
+    assert box.input_value() == f"{first.pk}, "
+    # The next words search again, after the comma; the first choice stays.
+    box.press_sequentially("quarter", delay=30)
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    expect(listbox.get_by_role("option")).to_contain_text("Exporting a quarter fails")
+    box.press("ArrowDown")
+    box.press("Enter")
+    assert box.input_value() == f"{first.pk}, {second.pk}, "
+    expect(page.locator("#id_items_chosen")).to_contain_text("year-end export")
+    expect(page.locator("#id_items_chosen")).to_contain_text("quarter fails")
+    assert axe_serious(page) == []
+    page.get_by_role("button", name="Merge", exact=True).click()
+    page.wait_for_load_state()
+    assert Feedback.objects.filter(merged_into__isnull=False).count() == 3

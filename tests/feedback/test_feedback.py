@@ -94,7 +94,7 @@ def test_link_weight_must_be_1_to_3_everywhere(product, backlog, api_as, client_
     assert err.value.field == "weight"
     response = api_as("developer").post(f"/feedback/{f.pk}/links", {"backlog_item": backlog["item"].pk, "weight": 5})
     assert response.status_code == 400 and response.json()["error"]["field"] == "weight"
-    page = client_as("developer").post(f"/w/acme/p/app/feedback/{f.pk}/links/", {"target": f"item:{backlog['item'].pk}", "weight": "5"})
+    page = client_as("developer").post(f"/w/acme/p/app/feedback/{f.pk}/links/", {"target": "INV-7", "weight": "5"})
     assert page.status_code == 400 and "Weight must be 1, 2 or 3" in page.content.decode()
     with pytest.raises(HeardError):
         actions.link_feedback(actor=None, feedback=f, backlog_item=backlog["item"], criterion=backlog["criterion"])

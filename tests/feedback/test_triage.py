@@ -55,7 +55,7 @@ def test_bulk_link_and_merge(client_as, product):
     items = _three(product)
     item = backlog_actions.create_item(actor=None, product=product, data={"title": "DATEV export"})
     client = client_as("product_owner")
-    linked = client.post(f"{LIST}bulk/", {"action": "link", "items": [f.pk for f in items[:2]], "bulk-target": f"item:{item.pk}", "bulk-weight": "3"})
+    linked = client.post(f"{LIST}bulk/", {"action": "link", "items": [f.pk for f in items[:2]], "bulk-target": str(item.pk), "bulk-weight": "3"})
     assert linked.status_code == 302
     assert FeedbackLink.objects.filter(backlog_item=item, weight=3).count() == 2
     merged = client.post(f"{LIST}bulk/", {"action": "merge", "items": [f.pk for f in items]}, follow=True)

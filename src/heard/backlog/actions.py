@@ -14,6 +14,7 @@ from django.db import transaction
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.products import require_active
 from heard.core.validation import as_id, check_length, collect
 
 from .models import AcceptanceCriterion, BacklogItem, BacklogStatus, CriterionStatus
@@ -85,6 +86,7 @@ def clean_item(product: Product, data: dict, *, instance: BacklogItem | None = N
 def create_item(*, actor, product: Product, data: dict) -> BacklogItem:
     """Create a backlog item from plain values (see ITEM_FIELDS)."""
     permissions.require(actor, product.workspace, "backlog.edit")
+    require_active(product)
     item = BacklogItem.objects.create(product=product, **clean_item(product, data))
     audit.record(actor=actor, workspace=product.workspace, verb="backlog_item.created", target=item, after=audit.snapshot(item))
     return item
@@ -171,6 +173,7 @@ def _criterion_snapshot(criterion: AcceptanceCriterion) -> dict:
 def add_criterion(*, actor, item: BacklogItem, data: dict) -> AcceptanceCriterion:
     """Add an acceptance criterion; ``co_writers`` are stakeholder ids, e-mails or names."""
     permissions.require(actor, item.product.workspace, "backlog.edit")
+    require_active(item.product)
     cleaned = clean_criterion(item, data)
     writers = cleaned.pop("co_writers", [])
     cleaned.setdefault("position", (item.criteria.count() + 1) * 10)

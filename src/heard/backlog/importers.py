@@ -26,6 +26,7 @@ from heard.core.errors import HeardError
 from heard.core.exporting import csv_writer
 from heard.core.importing import ImportReport, csv_rows, importer, open_text, progress
 from heard.core.models import Product
+from heard.core.products import require_active
 from heard.core.queries import product_by_ref
 
 from . import actions
@@ -45,6 +46,7 @@ JIRA_STATUS = {"idea": "Backlog", "refined": "Backlog", "ready": "To Do", "in_pr
 
 
 def import_backlog(*, actor, product: Product, handle, mapping: dict | None = None, show_progress: bool = False, stream=None) -> ImportReport:
+    require_active(product)  # the whole file is refused, not each of its rows
     report = ImportReport(kind="backlog")
     for line, row in progress(csv_rows(handle, mapping), desc="backlog", stream=stream, enabled=show_progress):
         if "__extra__" in row:
@@ -120,3 +122,5 @@ def backlog_cli(*, path, mapping, options, stdout, stderr) -> ImportReport:
         raise CommandError(f"No such file: {path}") from None
     except UnicodeDecodeError as exc:
         raise CommandError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
+    except HeardError as exc:
+        raise CommandError(exc.message) from None

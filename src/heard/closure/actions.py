@@ -21,6 +21,7 @@ from django.utils import timezone
 from heard.core import audit, permissions, plain_language
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.products import require_active
 from heard.core.validation import check_date, check_length, collect
 
 from . import drafting, mail
@@ -101,6 +102,7 @@ def clean_cycle(product: Product, data: dict, *, instance: ClosureCycle | None =
 @transaction.atomic
 def create_cycle(*, actor, product: Product, data: dict) -> ClosureCycle:
     permissions.require(actor, product.workspace, "closure.send")
+    require_active(product)
     cycle = ClosureCycle.objects.create(product=product, **clean_cycle(product, data))
     audit.record(actor=actor, workspace=product.workspace, verb="closure.cycle_created", target=cycle, after=audit.snapshot(cycle))
     return cycle

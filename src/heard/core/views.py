@@ -83,6 +83,8 @@ def pick(request, ws, product):
     kind = request.GET.get("kind", "").strip()
     name = request.GET.get("name", "").strip()
     q = request.GET.get("q", request.GET.get(name, "") if name else "")
+    if request.GET.get("multiple"):
+        q = q.rsplit(",", 1)[-1]  # a field of several values: search the one being typed
     context = {"workspace": workspace, "product": product, "kind": kind, "q": q, "kinds": picker.kinds(),
                "picker_id": request.GET.get("id", "picker")}
     try:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product, Workspace
+from heard.core.products import require_active
 from heard.core.queries import member_by_ref
 from heard.core.validation import (
     as_id,
@@ -150,6 +151,7 @@ def create_decision(*, actor, product: Product, data: dict) -> Decision:
     """Open a decision. With ``supersedes`` the old decision is marked superseded."""
     workspace = product.workspace
     permissions.require(actor, workspace, "decisions.edit")
+    require_active(product)
     cleaned = clean_decision(product, data)
     decision = Decision.objects.create(product=product, created_by=actor if getattr(actor, "is_authenticated", False) else None, **cleaned)
     audit.record(actor=actor, workspace=workspace, verb="decision.created", target=decision, after=_snapshot(decision))

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
+from heard.core.products import require_active
 from heard.core.validation import as_id, check_length, collect
 
 from . import quality, similar
@@ -200,6 +201,7 @@ def _user(actor):
 def record_feedback(*, actor, product: Product, data: dict) -> Feedback:
     """Record what someone said (see FEEDBACK_FIELDS); scores it and indexes it for similar items."""
     permissions.require(actor, product.workspace, "feedback.record")
+    require_active(product)
     cleaned = clean_feedback(product, data)
     feedback = Feedback(product=product, recorded_by=_user(actor), **cleaned)
     feedback.is_proxy = _proxy(feedback.stakeholder)
@@ -288,6 +290,33 @@ def set_disposition(*, actor, feedback: Feedback, status: str, increment: str = 
 
 # ---------------------------------------------------------------- links
 
+def find_link_target(product: Product, ref: Any, field: str = "target") -> dict:
+    """What a person typed (or chose in the picker) as a link target, as ``link_feedback``
+    keyword arguments: an item by its key or number (``INV-142``, ``12``, ``#12``), or its
+    Nth acceptance criterion as numbered on the item's page (``INV-142/2``)."""
+    from heard.backlog.models import BacklogItem
+
+    text = str(ref or "").strip()
+    if not text:
+        raise HeardError("invalid", "Choose the backlog item or acceptance criterion to link to.", field)
+    head, slash, tail = text.rpartition("/")
+    item_ref, nth = (head.strip(), tail.strip()) if slash and tail.strip().isdigit() else (text, "")
+    items = BacklogItem.objects.filter(product=product)
+    item = items.filter(external_key__iexact=item_ref).first() if item_ref else None
+    if item is None and as_id(item_ref.lstrip("#")) is not None:
+        item = items.filter(pk=as_id(item_ref.lstrip("#"))).first()
+    if item is None:
+        raise HeardError("invalid", f"No backlog item “{item_ref}” in this product. Type words to search, or give its key or number.", field)
+    if not nth:
+        return {"backlog_item": item}
+    criteria = list(item.criteria.all())  # numbered as on the item's page
+    n = int(nth)
+    if not 1 <= n <= len(criteria):
+        has = f"has {len(criteria)} acceptance criteri{'on' if len(criteria) == 1 else 'a'}" if criteria else "has no acceptance criteria yet"
+        raise HeardError("invalid", f"“{item}” {has}; there is no criterion {n}.", field)
+    return {"criterion": criteria[n - 1]}
+
+
 def _resolve_target(product: Product, backlog_item, criterion):
     from heard.backlog.models import AcceptanceCriterion, BacklogItem
 
@@ -370,6 +399,7 @@ def merge_feedback(*, actor, product: Product, items: list, text: str = "") -> F
     readable, marked merged (``merged_into``) with the disposition "duplicate".
     """
     permissions.require(actor, product.workspace, "feedback.dispose")
+    require_active(product)
     ids = []
     for ref in items or []:
         ids.append(ref.pk if isinstance(ref, Feedback) else ref)
@@ -436,6 +466,7 @@ def record_feedback_batch(*, actor, product: Product, rows: list[tuple[int, dict
     counted as unchanged, so re-running a file adds nothing.
     """
     permissions.require(actor, product.workspace, "feedback.record")
+    require_active(product)
     ready: list[tuple[int, dict]] = []
     for line, data in rows:
         try:

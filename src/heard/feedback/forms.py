@@ -44,25 +44,16 @@ WEIGHTS = [(1, "1 — touches it"), (2, "2 — shapes it"), (3, "3 — drives it
 
 
 class LinkForm(forms.Form):
-    target = forms.ChoiceField(label="Backlog item or acceptance criterion")
+    """Link feedback to a backlog item or one of its criteria, chosen with the picker
+    (kind "backlog_target"); without JavaScript the reference is typed by hand."""
+
+    target = forms.CharField(label="Backlog item or acceptance criterion", max_length=100,
+                             help_text="Type words to search, or an item's key or number (INV-142, 12); add /N for its Nth acceptance criterion (INV-142/2).")
     weight = forms.CharField(initial="2", widget=forms.Select(choices=WEIGHTS), help_text="How strongly this feedback bears on it.")
-
-    def __init__(self, *args, product, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [("", "— choose —")]
-        for item in product.backlog_items.prefetch_related("criteria").order_by("title"):
-            choices.append((f"item:{item.pk}", f"{item}"))
-            for c in item.criteria.all():
-                choices.append((f"criterion:{c.pk}", f"    ↳ criterion: {c.text[:90]}"))
-        self.fields["target"].choices = choices
-
-    def target_kwargs(self) -> dict:
-        kind, _, pk = self.cleaned_data["target"].partition(":")
-        return {"backlog_item": pk} if kind == "item" else {"criterion": pk}
 
 
 class MergeForm(forms.Form):
-    items = forms.CharField(label="Merge with items", help_text="Numbers of the other items, separated by commas, e.g. 12, 40.")
+    items = forms.CharField(label="Merge with items", help_text="Type words to search and choose each item, or type their numbers separated by commas, e.g. 12, 40.")
     text = forms.CharField(required=False, label="Wording of the merged item", widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="Empty: the originals' words, one after the other.")
 

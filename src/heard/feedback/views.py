@@ -34,7 +34,7 @@ def _list_context(request, workspace, product) -> dict:
         "channels": FeedbackChannel.choices, "dispositions": Disposition.choices, "bands": QualityBand.choices,
         "segments": workspace.segments.all(), "can_record": can_record,
         "can_dispose": permissions.can(request.user, workspace, "feedback.dispose"),
-        "bulk_link_form": LinkForm(product=product, prefix="bulk", auto_id="%s") if can_record else None,
+        "bulk_link_form": LinkForm(prefix="bulk", auto_id="%s") if can_record else None,
     }
 
 
@@ -105,11 +105,12 @@ def _apply_bulk(request, product, verb, chosen) -> str:
         label = dict(Disposition.choices).get(status, status)
         return f"Disposition set to “{label}” on {n} item{'s' if n != 1 else ''}."
     if verb == "link":
-        form = LinkForm(request.POST, product=product, prefix="bulk", auto_id="%s")
+        form = LinkForm(request.POST, prefix="bulk", auto_id="%s")
         if not form.is_valid():
             raise HeardError("invalid", "Choose the backlog item or acceptance criterion to link them to.", "bulk-target")
+        target = actions.find_link_target(product, form.cleaned_data["target"], field="bulk-target")
         for feedback in chosen:
-            actions.link_feedback(actor=request.user, feedback=feedback, weight=form.cleaned_data["weight"], **form.target_kwargs())
+            actions.link_feedback(actor=request.user, feedback=feedback, weight=form.cleaned_data["weight"], **target)
         return f"Linked {n} item{'s' if n != 1 else ''}."
     if verb == "merge":
         merged = actions.merge_feedback(actor=request.user, product=product, items=[f.pk for f in chosen])
@@ -183,7 +184,7 @@ def _detail(request, workspace, product, feedback, *, disposition_form=None, lin
         "similar": queries.similar_items(request.user, product, feedback.text, exclude=(feedback.pk,)) if not feedback.merged_into_id else [],
         "can_record": permissions.can(request.user, workspace, "feedback.record"), "can_dispose": can_dispose,
         "disposition_form": disposition_form or DispositionForm(initial={"status": feedback.disposition}),
-        "link_form": link_form or LinkForm(product=product), "merge_form": merge_form or MergeForm(),
+        "link_form": link_form or LinkForm(), "merge_form": merge_form or MergeForm(),
         "assessment_parts": [
             {"label": label, "points": feedback.quality_parts.get(name, 0), "max": top}
             for name, label, top in (("specificity", "Specificity", 35), ("evidence", "Evidence", 30), ("relevance", "Decision relevance", 20), ("clarity", "Clarity", 15))
@@ -221,8 +222,9 @@ def feedback_disposition(request, ws, product, pk):
 def feedback_link(request, ws, product, pk):
     workspace, product = _scope(request, ws, product, "feedback.record")
     feedback = queries.get_feedback(request.user, product, pk)
-    form = LinkForm(request.POST, product=product)
-    if submit(form, lambda: actions.link_feedback(actor=request.user, feedback=feedback, weight=form.cleaned_data["weight"], **form.target_kwargs())):
+    form = LinkForm(request.POST)
+    if submit(form, lambda: actions.link_feedback(actor=request.user, feedback=feedback, weight=form.cleaned_data["weight"],
+                                                  **actions.find_link_target(product, form.cleaned_data["target"]))):
         messages.success(request, "Linked.")
         return redirect("feedback:detail", ws=ws, product=product.slug, pk=pk)
     return _detail(request, workspace, product, feedback, link_form=form, status=400)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product, Workspace
+from heard.core.products import require_active
 from heard.core.validation import (
     as_id,
     check_choice,
@@ -233,6 +234,7 @@ def _session_snapshot(session: Session) -> dict:
 def create_session(*, actor, product: Product, data: dict) -> Session:
     """Plan a session. ``confidentiality`` defaults to the engagement model's."""
     permissions.require(actor, product.workspace, "sessions.edit")
+    require_active(product)
     cleaned = clean_session(product, data)
     cleaned.setdefault("confidentiality", engagement_for(product).default_confidentiality)
     if cleaned.get("channel") == Channel.ASYNC_REVIEW:

@@ -39,6 +39,7 @@ from heard.core import audit, permissions, tasks
 from heard.core.errors import HeardError
 from heard.core.heartbeat import beating, stale_after, stale_filter, worker_label
 from heard.core.models import Product
+from heard.core.products import require_active
 from heard.core.validation import as_id
 from heard.tickets.models import Ticket
 
@@ -366,6 +367,7 @@ def start_theme_run(*, actor, product: Product, background: bool = True, engine_
     the command line, the demo loader, tests). One run per product at a time. ``engine_name``
     ("default" or "embeddings") overrides the HEARD_THEMES_ENGINE setting."""
     permissions.require(actor, product.workspace, "themes.edit")
+    require_active(product)
     engine_name = engine_choice(engine_name, engine_source)
     settle_interrupted_runs(product)  # a run whose worker died blocks nothing
     with transaction.atomic():

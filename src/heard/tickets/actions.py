@@ -29,6 +29,7 @@ from heard.core.errors import HeardError
 from heard.core.heartbeat import beating, stale_after, stale_filter, worker_label
 from heard.core.importing import ImportReport
 from heard.core.models import Product
+from heard.core.products import require_active
 from heard.stakeholders.actions import register_erasure_hook, register_export_hook
 from heard.stakeholders.models import Stakeholder, StakeholderKind
 
@@ -121,6 +122,7 @@ def import_tickets(
     """
     workspace = product.workspace
     permissions.require(actor, workspace, "tickets.import")
+    require_active(product)
     if fmt and fmt not in FORMATS:
         raise HeardError(
             "invalid", f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.", "format"
@@ -887,6 +889,7 @@ def start_ticket_import(
 ) -> ImportJob:
     """Queue an import of a stored file; the worker runs it (``heard worker``)."""
     permissions.require(actor, product.workspace, "tickets.import")
+    require_active(product)
     if fmt and fmt not in FORMATS:
         raise HeardError(
             "invalid", f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.", "format"

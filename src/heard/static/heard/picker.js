@@ -38,8 +38,19 @@
 
   function choose(input, option) {
     var p = parts(input);
-    input.value = option.getAttribute("data-value");
-    if (p.chosen) { p.chosen.textContent = "Chosen: " + option.getAttribute("data-label"); }
+    var value = option.getAttribute("data-value");
+    var label = option.getAttribute("data-label");
+    if (p.box.hasAttribute("data-picker-multiple")) {
+      // Several values separated by commas: the choice replaces the words being typed.
+      var values = input.value.split(",").map(function (v) { return v.trim(); });
+      values[values.length - 1] = value;
+      input.value = values.filter(function (v) { return v; }).join(", ") + ", ";
+      var names = p.chosen && p.chosen.textContent ? p.chosen.textContent.replace(/^Chosen: /, "") + "; " : "";
+      if (p.chosen) { p.chosen.textContent = "Chosen: " + names + label; }
+    } else {
+      input.value = value;
+      if (p.chosen) { p.chosen.textContent = "Chosen: " + label; }
+    }
     close(input);
     input.focus();
   }
