@@ -233,6 +233,50 @@ def p95(times: list[float]) -> float:
     return round(ordered[min(len(ordered) - 1, int(round(0.95 * len(ordered))) - 1)], 1)
 
 
+def profile(actor, product, workspace, products, runs: int = 20) -> dict:
+    """Per inbox source, for the product home and the workspace home: median milliseconds, the
+    number of queries, and the slowest query's plan (what to look at when a home is slow)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from heard.core import inbox
+
+    def explain(sql: str) -> list[str]:
+        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql)
+            return [" ".join(str(c) for c in row[-1:]) for row in cursor.fetchall()]
+
+    def measure_one(fn) -> dict:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as captured:
+            fn()
+        slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default=None)
+        out = {"median_ms": round(statistics.median(times), 2), "queries": len(captured.captured_queries)}
+        if slowest is not None and slowest["sql"].lstrip().upper().startswith("SELECT"):
+            out["slowest_query_ms"] = round(float(slowest["time"]) * 1000, 2)
+            try:
+                out["slowest_query_plan"] = explain(slowest["sql"])
+            except Exception as exc:  # a plan is a hint, never a reason to stop the benchmark
+                out["slowest_query_plan"] = [f"(no plan: {exc.__class__.__name__})"]
+        return out
+
+    result = {}
+    for source in inbox.sources():
+        if source.scope == inbox.WORKSPACE:
+            result[source.key] = {"workspace": measure_one(lambda s=source: s.collect(actor, workspace, limit=inbox.DEFAULT_LIMIT))}
+            continue
+        result[source.key] = {
+            "product": measure_one(lambda s=source: s.collect(actor, product, limit=inbox.DEFAULT_LIMIT)),
+            "workspace": measure_one(lambda s=source: s.collect_many(actor, products, limit=inbox.DEFAULT_LIMIT)),
+        }
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feedback", type=int, default=100_000, help="Feedback items in the first product (default 100 000).")
@@ -240,6 +284,7 @@ def main() -> None:
     parser.add_argument("--stakeholders", type=int, default=2000, help="Stakeholders in the workspace (default 2 000).")
     parser.add_argument("--requests", type=int, default=200, help="Timed requests per page (default 200).")
     parser.add_argument("--keep", default="", help="SQLite file to build the data in and keep; if it exists, measure it again without building.")
+    parser.add_argument("--profile", action="store_true", help="Also time each inbox source alone (product and workspace) with its query count and the slowest query's plan.")
     parser.add_argument("--database-url", default="", help="A PostgreSQL URL to build the data in (the database is dropped and created); default a temporary SQLite file.")
     args = parser.parse_args()
 
@@ -247,6 +292,7 @@ def main() -> None:
         reused = setup(args.database_url or None, workdir, args.keep)
         from django.db import connection
         from django.test import Client
+        from django.test.utils import CaptureQueriesContext
 
         from heard.core import inbox
 
@@ -262,6 +308,11 @@ def main() -> None:
         # A small page through the same stack, measured alike: what the machine gives any page now.
         baseline = measure(client, f"/w/{workspace.slug}/members/", args.requests)
         load_after = os.getloadavg()[0]
+        with CaptureQueriesContext(connection) as home_queries:
+            client.get(f"/w/{workspace.slug}/p/{product.slug}/")
+        with CaptureQueriesContext(connection) as ws_queries:
+            client.get(f"/w/{workspace.slug}/")
+        extra = {"profile": profile(None, product, workspace, data["products"])} if args.profile else {}
         print_json({
             "benchmark": "home",
             "database": connection.vendor,
@@ -275,6 +326,8 @@ def main() -> None:
             "home_median_ms": round(statistics.median(home), 1),
             "workspace_home_p95_ms": p95(ws_home),
             "workspace_home_median_ms": round(statistics.median(ws_home), 1),
+            "home_queries": len(home_queries.captured_queries),
+            "workspace_home_queries": len(ws_queries.captured_queries),
             "members_page_p95_ms": p95(baseline),
             "members_page_median_ms": round(statistics.median(baseline), 1),
             "target_p95_ms": 100,
@@ -285,6 +338,7 @@ def main() -> None:
             "build_feedback_seconds": data["feedback_seconds"],
             "build_tickets_seconds": data["tickets_seconds"],
             "peak_rss_mb": peak_rss_mb(),
+            **extra,
         })
 
 

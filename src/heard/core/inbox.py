@@ -123,14 +123,20 @@ class QuerySource(Source):
         return Found(count, lines, self.more(product))
 
     def collect_many(self, actor, products, *, limit):
-        # One count per product in one grouped query, and the newest lines across them all.
+        # The counts: one grouped query over all products (each product's part an index range).
+        # The lines: each product's newest ``limit`` read through its own index, then merged. One
+        # query over all products ordered newest first would sort every matching row instead
+        # (an OR of index ranges has no single order): 17 000 rows at 100 000 feedback items.
         if not products:
             return {}, []
-        by_id = {p.pk: p for p in products}
         qs = functools.reduce(operator.or_, (self.rows(p) for p in products))
         counts = dict(qs.order_by().values_list("product_id").annotate(n=Count("pk")))
-        rows = qs.select_related(*self.related).order_by(*self.newest)[:limit] if (limit and any(counts.values())) else []
-        return counts, [_with_product(self.line(row, by_id[row.product_id]), by_id[row.product_id]) for row in rows]
+        lines: list[Line] = []
+        for product in products if limit else ():
+            if counts.get(product.pk):
+                rows = self.rows(product).select_related(*self.related).order_by(*self.newest)[:limit]
+                lines += [_with_product(self.line(row, product), product) for row in rows]
+        return counts, _newest_first(lines, limit)
 
 
 _registry: dict[str, Source] = {}
