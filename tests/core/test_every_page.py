@@ -1,6 +1,6 @@
 """Every main page of the demo, as `make screenshots` shows them, in light, dark and at
-390 px: axe finds no serious or critical violation, and nothing needs sideways scrolling
-on a phone. The page list is heard.core.screens (MAIN_PAGES and PORTAL_PAGES)."""
+390 px: axe finds no serious or critical violation, nothing needs sideways scrolling
+on a phone, and the essentials of the work pages are on the first 1366 × 768 screen. The page list is heard.core.screens (MAIN_PAGES and PORTAL_PAGES)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,17 @@ VARIANTS = {
     "390px": {"viewport": {"width": 390, "height": 844}, "color_scheme": "light", "is_mobile": True, "has_touch": True},
 }
 SIDEWAYS = "document.documentElement.scrollWidth <= window.innerWidth"
+# Issue 12: "a decision or backlog item fits on one 1366 × 768 screen above the fold for its
+# essentials" (and the other work pages laid out the same way). Each selector must be wholly
+# on the first screen at 1366 × 768, without scrolling.
+ABOVE_THE_FOLD = {
+    "decision": ("h1", "[data-status]", "#status-h ~ dl.facts", "#options-h", "#options tbody tr", "#flags-h", "#people-h"),
+    "backlog-item": ("h1", ".detail-side .chip", "#status-h", "#facts-h", "#criteria-h", "#conversations-h"),
+    "session": ("h1", ".when-line", "#status-h", "#flags-h", "#objectives-h", "#agenda-h"),
+    "feedback-item": ("h1", "blockquote.said", ".detail-side .chip", "#who-h"),
+}
+WHOLLY_ON_FIRST_SCREEN = """sel => { const e = document.querySelector(sel); if (!e) return "missing";
+  const r = e.getBoundingClientRect(); return (window.scrollY === 0 && r.height > 0 && r.bottom <= innerHeight) ? "" : `bottom at ${Math.round(r.bottom + scrollY)} px`; }"""
 
 
 @pytest.mark.browser
@@ -25,7 +36,7 @@ SIDEWAYS = "document.documentElement.scrollWidth <= window.innerWidth"
 def test_every_demo_page_is_accessible_in_light_dark_and_390px_and_never_scrolls_sideways(browser, live_server, settings):
     settings.BASE_URL = live_server.url
     call_command("demo", stdout=StringIO())
-    violations, sideways, seen = [], [], []
+    violations, sideways, below_fold, seen = [], [], [], []
     for variant, options in VARIANTS.items():
         context = browser.new_context(base_url=live_server.url, **options)
         page = context.new_page()
@@ -45,6 +56,10 @@ def test_every_demo_page_is_accessible_in_light_dark_and_390px_and_never_scrolls
                 seen.append((variant, name))
                 for v in axe_serious(tab):
                     violations.append(f"{variant} {name} {path}: {v['id']} ({v['impact']}) {v['nodes'][0]['target']}")
+                if variant != "390px":
+                    for selector in ABOVE_THE_FOLD.get(name, ()):
+                        if problem := tab.evaluate(WHOLLY_ON_FIRST_SCREEN, selector):
+                            below_fold.append(f"{variant} {name} {path}: {selector} {problem}")
                 if variant == "390px" and not tab.evaluate(SIDEWAYS):
                     wide = tab.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1).slice(0, 3).map(e => e.tagName + '.' + e.className).join(', ')")
                     sideways.append(f"{name} {path}: {wide}")
@@ -55,3 +70,4 @@ def test_every_demo_page_is_accessible_in_light_dark_and_390px_and_never_scrolls
     assert len(seen) == 3 * len(names)
     assert violations == []
     assert sideways == []
+    assert below_fold == []

@@ -2,7 +2,8 @@
 
 Same rules as the pages (the actions hold them): every member lists and reads; owners and
 product owners add, change and archive. DELETE archives (nothing is deleted; the product's
-history stays); ``POST /products/{slug}/unarchive`` brings it back.
+history stays); ``POST /products/{slug}/unarchive`` brings it back. The portal branding (issue
+12): ``accent`` in PATCH, the logo with ``PUT``/``DELETE /products/{slug}/logo``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 
 from . import actions, queries
 from .api import PageMeta, given, page_response, workspace_for
+from .errors import HeardError
 
 router = Router(tags=["products"])
 
@@ -25,10 +27,16 @@ class ProductOut(Schema):
     created_at: datetime
     archived: bool
     archived_at: datetime | None
+    accent: str = Field(..., description="The product's colour in the stakeholder portal: blue, teal, green, purple, magenta, orange, red or slate.")
+    has_logo: bool = Field(..., description="Whether the portal shows a logo for the product (set it with PUT /products/{slug}/logo).")
 
     @staticmethod
     def resolve_archived(obj):
         return obj.is_archived
+
+    @staticmethod
+    def resolve_has_logo(obj):
+        return bool(obj.logo_type)
 
 
 class ProductIn(Schema):
@@ -41,6 +49,7 @@ class ProductPatch(Schema):
     slug: str | None = None
     name: str | None = None
     description: str | None = None
+    accent: str | None = Field(None, description="The portal colour: blue, teal, green, purple, magenta, orange, red or slate.")
 
 
 class ProductPage(PageMeta):
@@ -84,3 +93,23 @@ def archive_product(request, slug: str, workspace: str | None = None):
 def unarchive_product(request, slug: str, workspace: str | None = None):
     product = queries.get_product(request.auth, workspace_for(request, workspace), slug)
     return actions.unarchive_product(actor=request.auth, product=product)
+
+
+LOGO_BODY = {"requestBody": {"required": True, "description": "The image itself (PNG, JPEG, GIF or WebP, under 200 kB; SVG is refused).",
+                             "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ("image/png", "image/jpeg", "image/gif", "image/webp")}}}
+
+
+@router.put("/products/{slug}/logo", response=ProductOut, openapi_extra=LOGO_BODY)
+def set_logo(request, slug: str, workspace: str | None = None):
+    """Give the product its logo for the portal: send the image as the request body."""
+    product = queries.get_product(request.auth, workspace_for(request, workspace), slug)
+    if not request.body:
+        raise HeardError("invalid", "Send the image as the request body; DELETE /products/{slug}/logo takes a logo away.", "logo")
+    return actions.set_product_logo(actor=request.auth, product=product, raw=request.body)
+
+
+@router.delete("/products/{slug}/logo", response=ProductOut)
+def remove_logo(request, slug: str, workspace: str | None = None):
+    """Take the logo away; the portal then shows the product's name alone."""
+    product = queries.get_product(request.auth, workspace_for(request, workspace), slug)
+    return actions.set_product_logo(actor=request.auth, product=product, raw=None)

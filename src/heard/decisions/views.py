@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from heard.core import permissions
+from heard.core import inline, permissions
 from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
@@ -119,6 +119,23 @@ def _detail(request, workspace, product, decision, status=200, **forms):
         "can_comment": permissions.can(user, workspace, "feedback.record"),
         **forms,
     }, status=status)
+
+
+INLINE_FIELDS = {"question": inline.Field(), "context": inline.Field(multiline=True, empty="No context written down yet.")}
+
+
+@login_required
+@require_POST
+def decision_inline(request, ws, product, pk):
+    """Save the question or the context edited in place on the decision's page (the edit
+    page is the way without JavaScript)."""
+    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    decision = queries.get_decision(request.user, product_obj, pk)
+    return inline.save_field(
+        request, INLINE_FIELDS,
+        lambda field, value: actions.update_decision(actor=request.user, decision=decision, data={field: value}),
+        lambda: queries.get_decision(request.user, product_obj, pk),
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from heard.core import permissions
+from heard.core import inline, permissions
 from heard.core.errors import HeardError
 from heard.core.forms import submit
 from heard.core.htmx import render_page
@@ -127,10 +127,16 @@ def _detail(request, workspace, product, session, status=200, **forms):
     for p in participants:
         p.notes = ["Over the invitation cap" for _ in by_target.get(f"participant:{p.pk}", [])]
     agenda = list(session.agenda_items.all())
+    objectives = list(session.objectives.all())
+    # Ids and hidden labels of the fields edited in place stay unique across the list.
+    for n, o in enumerate(objectives, 1):
+        o.inline_key, o.inline_what = f"objective-{o.pk}-", f"objective {n}"
+    for n, i in enumerate(agenda, 1):
+        i.inline_key, i.inline_what = f"agenda-{i.pk}-", f"agenda item {n}"
     return render(request, "sessions/detail.html", {
         "workspace": workspace, "product": product, "session": session, "engagement": engagement,
         "flags": flags,
-        "objectives": session.objectives.all(), "agenda": agenda, "agenda_minutes": sum(i.timebox_minutes for i in agenda),
+        "objectives": objectives, "agenda": agenda, "agenda_minutes": sum(i.timebox_minutes for i in agenda),
         "pre_reads": session.pre_reads.all(),
         "late_pre_reads": queries.late_pre_read_ids(session, engagement), "reader_tz": _reader_tz(request),
         "plain_language": queries.plain_language_report(session) if can_edit and not session.is_published else None,
@@ -148,6 +154,76 @@ def session_detail(request, ws, product, pk):
     workspace, product_obj = _scope(request, ws, product)
     session = queries.get_session(request.user, product_obj, pk)
     return _detail(request, workspace, product_obj, session)
+
+
+SESSION_INLINE = {"title": inline.Field(), "description": inline.Field(multiline=True, empty="No description yet.")}
+
+
+@login_required
+@require_POST
+def session_inline(request, ws, product, pk):
+    """Save the title or the description edited in place (the edit page is the way without JavaScript)."""
+    workspace, product_obj, session = _load(request, ws, product, pk, "sessions.edit")
+    return inline.save_field(
+        request, SESSION_INLINE,
+        lambda field, value: actions.update_session(actor=request.user, session=session, data={field: value}),
+        lambda: queries.get_session(request.user, product_obj, pk),
+    )
+
+
+# The parts of a session edited in place or on their own small page: objectives and agenda items.
+# kind -> (reader, form, the form's initial values, update action, what it is called, inline fields)
+def _objective_initial(o):
+    return {"question": o.question, "evidence_needed": o.evidence_needed, "outcome_kind": o.outcome_kind, "decision": str(o.decision_id or "")}
+
+
+def _agenda_initial(i):
+    return {"title": i.title, "timebox_minutes": i.timebox_minutes, "objective": str(i.objective_id or ""), "decision": str(i.decision_id or "")}
+
+
+EDITABLE_PARTS = {
+    "objectives": (
+        queries.get_objective, lambda data, session: ObjectiveForm(data, product=session.product), _objective_initial,
+        lambda actor, part, data: actions.update_objective(actor=actor, objective=part, data=data), "objective",
+        {"question": inline.Field(), "evidence_needed": inline.Field(multiline=True, empty="No evidence named.")},
+    ),
+    "agenda": (
+        queries.get_agenda_item, lambda data, session: AgendaItemForm(data, session=session), _agenda_initial,
+        lambda actor, part, data: actions.update_agenda_item(actor=actor, item=part, data=data), "agenda item",
+        {"title": inline.Field(), "timebox_minutes": inline.Field()},
+    ),
+}
+
+
+@login_required
+def part_edit(request, ws, product, pk, kind, part_pk):
+    """Edit an objective or an agenda item on a page of its own: what the pencil on the
+    session page opens without JavaScript (with it, the fields are edited in place)."""
+    workspace, product_obj, session = _load(request, ws, product, pk, "sessions.edit")
+    get, make_form, initial, update, noun, _ = EDITABLE_PARTS[kind]
+    part = get(request.user, session, part_pk)
+    form = make_form(request.POST if request.method == "POST" else None, session)
+    form.initial = initial(part)
+    if request.method == "POST":
+        if submit(form, lambda: update(request.user, part, form.cleaned_data)):
+            messages.success(request, f"Saved the {noun}.")
+            return redirect(f"{_detail_url(ws, product, pk)}#{'objective' if kind == 'objectives' else 'agenda-item'}-{part.pk}")
+    return render(request, "sessions/part_form.html", {
+        "workspace": workspace, "product": product_obj, "session": session, "form": form, "noun": noun,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def part_inline(request, ws, product, pk, kind, part_pk):
+    """Save one field of an objective or an agenda item edited in place on the session page."""
+    workspace, product_obj, session = _load(request, ws, product, pk, "sessions.edit")
+    get, _, _, update, _, fields = EDITABLE_PARTS[kind]
+    part = get(request.user, session, part_pk)
+    return inline.save_field(
+        request, fields, lambda field, value: update(request.user, part, {field: value}),
+        lambda: get(request.user, session, part_pk),
+    )
 
 
 def _load(request, ws, product, pk, capability):

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from heard.core import actions, queries
 from heard.core.errors import HeardError
+from heard.core.models import Accent
 
 
 def _split_ref(ref: str) -> tuple[str, str]:
@@ -14,7 +15,8 @@ def _split_ref(ref: str) -> tuple[str, str]:
 class Command(BaseCommand):
     help = ("A workspace's products. `heard products add WS/SLUG --name NAME` adds one, `heard products list WS` lists them, "
             "`heard products archive WS/SLUG` takes one out of navigation and lists (its history is kept), "
-            "`heard products unarchive WS/SLUG` brings it back.")
+            "`heard products unarchive WS/SLUG` brings it back, "
+            "`heard products brand WS/SLUG [--accent COLOUR] [--logo FILE | --no-logo]` sets how the portal shows it.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -29,6 +31,28 @@ class Command(BaseCommand):
                            ("unarchive", "Bring an archived product back into navigation and lists.")):
             p = sub.add_parser(verb, help=text)
             p.add_argument("product", metavar="WORKSPACE/SLUG", help="The product, e.g. acme/invoicing.")
+
+        brand = sub.add_parser("brand", help="Set the product's look in the stakeholder portal; with no option, print it.")
+        brand.add_argument("product", metavar="WORKSPACE/SLUG", help="The product, e.g. acme/invoicing.")
+        brand.add_argument("--accent", choices=Accent.values, help="The portal colour (a fixed palette that stays readable in light and dark).")
+        logo = brand.add_mutually_exclusive_group()
+        logo.add_argument("--logo", metavar="FILE", help="A PNG, JPEG, GIF or WebP image under 200 kB (SVG is refused).")
+        logo.add_argument("--no-logo", action="store_true", help="Take the logo away; the portal then shows the name alone.")
+
+    def _brand(self, product, options):
+        if options["accent"]:
+            actions.update_product(actor=None, product=product, data={"accent": options["accent"]})
+        if options["logo"]:
+            try:
+                with open(options["logo"], "rb") as handle:
+                    raw = handle.read()
+            except OSError as exc:
+                raise HeardError("invalid", f"Cannot read {options['logo']}: {exc.strerror}.", "logo") from None
+            actions.set_product_logo(actor=None, product=product, raw=raw)
+        elif options["no_logo"]:
+            actions.set_product_logo(actor=None, product=product, raw=None)
+        logo = f"logo {product.logo_type}, {len(product.logo) // 1000} kB" if product.logo_type else "no logo"
+        self.stdout.write(f"{product.workspace.slug}/{product.slug}\t{product.name}\taccent {product.accent}\t{logo}")
 
     def handle(self, *args, verb, **options):
         # The command line is the system (an operator on the server): actor None.
@@ -46,7 +70,9 @@ class Command(BaseCommand):
             else:
                 ws_slug, slug = _split_ref(options["product"])
                 product = queries.get_product(None, queries.get_workspace(None, ws_slug), slug)
-                if verb == "archive":
+                if verb == "brand":
+                    self._brand(product, options)
+                elif verb == "archive":
                     actions.archive_product(actor=None, product=product)
                     self.stdout.write(self.style.SUCCESS(f"Archived {ws_slug}/{slug}; its history is kept. `heard products unarchive {ws_slug}/{slug}` brings it back."))
                 else:
