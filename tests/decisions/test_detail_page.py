@@ -60,8 +60,12 @@ def test_a_refused_escalation_opens_its_dialog_with_the_errors(client_as, decisi
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_edit_the_question_in_place_and_the_essentials_fit_above_the_fold(page, login, decision, member):
+    from heard.participation import actions as participation
+
     for title in ("Build native bank feeds", "Import bank files", "Wait a year"):
         actions.add_option(actor=None, decision=decision, data={"title": title, "value": "Saves a day a month", "cost": "Two sprints"})
+    # Only who holds the decides right sees the decide form (and the Decide link to it).
+    participation.add_participant(actor=None, subject=decision, user=member("product_owner").pk, right="decides")
     page.set_viewport_size({"width": 1366, "height": 768})
     login("product_owner@acme.example")
     page.goto(url(decision))
