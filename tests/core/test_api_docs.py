@@ -25,12 +25,13 @@ def test_the_docs_page_shows_the_operations_in_a_real_browser(page, live_server)
     # (/favicon.ico is another defect's, not this page's.)
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico") else None)
     page.on("request", lambda req: problems.append(f"outside request {req.url}") if not req.url.startswith(live_server.url) and not req.url.startswith(("data:", "about:")) else None)
-    page.goto("/api/v1/docs")
-    page.get_by_text("List Members").wait_for()
+    # Swagger UI's 1.7 MB bundle and a 400 KB document: generous limits for a loaded machine.
+    page.goto("/api/v1/docs", timeout=60_000)
+    page.get_by_text("List Members").wait_for(timeout=60_000)
     assert page.get_by_text("heard API").first.is_visible()
     # Swagger UI renders long lists on demand: a deep link opens at a later tag's operations.
     page.goto("about:blank")
-    page.goto("/api/v1/docs#/feedback")
-    page.locator('.opblock-summary-path[data-path="/api/v1/feedback/{feedback_id}"]').first.wait_for()
+    page.goto("/api/v1/docs#/feedback", timeout=60_000)
+    page.locator('.opblock-summary-path[data-path="/api/v1/feedback/{feedback_id}"]').first.wait_for(timeout=60_000)
     assert page.locator(".opblock").count() > 5
     assert problems == []

@@ -223,7 +223,7 @@ def last_minute_sign_off(item, stakeholder, *, at: datetime) -> Flag | None:
         },
     )
     # The snapshot counts flags for the Health page: have the worker count this one.
-    from .rollups import request_refresh
+    from .refresh_requests import request_refresh
 
     request_refresh(item.product_id)
     return flag

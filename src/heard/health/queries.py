@@ -16,6 +16,7 @@ from heard.core import permissions
 from heard.core.errors import HeardError
 
 from .figures import BY_KEY, FIGURES
+from .links import flag_url  # noqa: F401
 from .models import Flag, HealthSnapshot, Rule
 
 NOT_RECENTLY = timedelta(days=90)
@@ -109,18 +110,6 @@ def flags_for(obj) -> list[Flag]:
         if outcome is not None:
             found += list(Flag.objects.filter(product_id=obj.product_id, rule=Rule.RITUAL, object_type="series", object_id=outcome.series_key))
     return found
-
-
-def flag_url(flag: Flag) -> str:
-    product = flag.product
-    kw = {"ws": product.workspace.slug, "product": product.slug}
-    if flag.object_type == "session":
-        return reverse("sessions:detail", kwargs={**kw, "pk": int(flag.object_id)})
-    if flag.object_type == "backlog_item":
-        return reverse("backlog:detail", kwargs={**kw, "pk": int(flag.object_id)})
-    if flag.object_type == "decision":
-        return reverse("decisions:detail", kwargs={**kw, "pk": int(flag.object_id)})
-    return reverse("health:flags", kwargs=kw) + f"?rule={flag.rule}"
 
 
 # ---------------------------------------------------------------- drill-down

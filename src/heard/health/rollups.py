@@ -17,9 +17,8 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from heard.core import tasks
-
 from .models import HealthSnapshot, PendingWeek, RefreshRequest, WeekCount, WeekPeople
+from .refresh_requests import _ask_refresh, _enqueue, request_refresh, waiting  # noqa: F401
 from .weeks import (  # noqa: F401
     CUSTOMER_KINDS,
     _spans,
@@ -107,42 +106,10 @@ def _insert_pending(product_id: int, weeks: list[date]) -> None:
         cursor.execute(f"INSERT INTO {table} (product_id, week, marked_at) VALUES {values} ON CONFLICT (product_id, week) DO NOTHING", params)
 
 
-def _ask_refresh(product_id: int) -> bool:
-    """Set the product's refresh request unless one is waiting; True when this call set it
-    (so this transaction enqueues the refresh)."""
-    connection = transaction.get_connection()
-    table = connection.ops.quote_name(RefreshRequest._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (product_id, requested_at) VALUES (%s, %s) ON CONFLICT (product_id) "
-            f"DO UPDATE SET requested_at = excluded.requested_at WHERE {table}.requested_at IS NULL",
-            [product_id, now],
-        )
-        return cursor.rowcount == 1
-
-
 def mark_span(product_id: int) -> None:
     """Mark every week the figures show (two years) pending."""
     this = week_of(timezone.now())
     mark(product_id, [day_start(this - timedelta(weeks=n)) for n in range(SPAN_WEEKS)])
-
-
-def request_refresh(product_id: int) -> None:
-    """Enqueue one refresh task per burst of writes: only the write that finds no request
-    waiting enqueues, after its commit (flags recorded outside a refresh use it to have
-    the snapshot's flag counts redone)."""
-    if _ask_refresh(product_id):
-        _enqueue(product_id)
-
-
-def waiting(product_id: int) -> bool:
-    """Whether writes of the product wait to be counted."""
-    return RefreshRequest.objects.filter(product_id=product_id, requested_at__isnull=False).exists()
-
-
-def _enqueue(product_id: int) -> None:
-    tasks.enqueue("health.refresh_health", product_id)
 
 
 # ---------------------------------------------------------------- people

@@ -362,8 +362,8 @@ def page_view(product, data: dict) -> dict:
     here (at refresh) rather than per view."""
     from django.db.models import Count
 
+    from .links import flag_url
     from .models import Flag, Rule
-    from .queries import flag_url
 
     counts = dict(Flag.objects.filter(product=product).order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n"))
     recent = [
