@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
+from tests.conftest import copy_migrated_sqlite
+
 HEARD = [sys.executable, "-m", "heard.cli"]
 
 EVERY_ROW = """
@@ -39,7 +41,7 @@ Stakeholder.objects.filter(pk__in=list(Stakeholder.objects.values_list("pk", fla
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, django_db_blocker):
+def server(tmp_path_factory, django_db_blocker, migrated_sqlite):
     """A migrated database with the demo workspace, used by heard as a separate process."""
     base = tmp_path_factory.mktemp("backup")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEARD_", "DATABASE_URL"))}
@@ -56,9 +58,9 @@ def server(tmp_path_factory, django_db_blocker):
             admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
             admin.execute(f'CREATE DATABASE "{pg_name}"')
         env["DATABASE_URL"] = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT'] or 5432}/{pg_name}"
+        subprocess.run([*HEARD, "migrate", "-v", "0"], env=env, check=True, cwd=base, timeout=600)
     else:
-        env["HEARD_DB_PATH"] = str(base / "heard.sqlite3")
-    subprocess.run([*HEARD, "migrate", "-v", "0"], env=env, check=True, cwd=base, timeout=600)
+        env["HEARD_DB_PATH"] = copy_migrated_sqlite(migrated_sqlite, base / "heard.sqlite3")
     subprocess.run([*HEARD, "demo"], env=env, check=True, cwd=base, timeout=600, capture_output=True)
     (base / "media" / "imports").mkdir(parents=True)
     (base / "media" / "imports" / "tickets.csv").write_text("id,subject\nT-1,Export is slow\n")

@@ -28,11 +28,36 @@ def test_heard_help_lists_every_verb():
         assert re.search(rf"^\s+{verb}\s", result.stdout, re.M), verb
 
 
-@pytest.mark.parametrize("verb", sorted(VERBS))
-def test_every_verb_has_help(verb):
-    result = run(verb, "--help")
+# Each verb's `--help` through the real `heard` entry point, all in one process: one
+# interpreter start per verb cost a minute of the suite on two cores.
+HELP_ALL = """
+import sys
+from heard.cli import main
+for verb in sys.argv[1:]:
+    print(f"=== {verb}", flush=True)
+    try:
+        main([verb, "--help"])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    print(f"=== exit {code}", flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def every_help():
+    result = subprocess.run([sys.executable, "-c", HELP_ALL, *sorted(VERBS)], capture_output=True, text=True,
+                            timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert "usage:" in result.stdout
+    sections = re.findall(r"^=== (\S+)\n(.*?)^=== exit (\S+)$", result.stdout, re.M | re.S)
+    return {verb: (text, code) for verb, text, code in sections}
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_every_verb_has_help(verb, every_help):
+    text, code = every_help[verb]
+    assert code == "0", text
+    assert "usage:" in text
 
 
 @pytest.mark.parametrize("verb", sorted(VERBS))

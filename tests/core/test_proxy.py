@@ -17,6 +17,8 @@ import urllib.parse
 
 import pytest
 
+from tests.conftest import copy_migrated_sqlite
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -102,12 +104,11 @@ class Visitor:
 
 
 @pytest.fixture
-def heard_behind_nginx(tmp_path):
-    env = {**os.environ, "HEARD_DB_PATH": str(tmp_path / "db.sqlite3"), "HEARD_TRUSTED_PROXIES": "1",
+def heard_behind_nginx(tmp_path, migrated_sqlite):
+    env = {**os.environ, "HEARD_DB_PATH": copy_migrated_sqlite(migrated_sqlite, tmp_path / "db.sqlite3"), "HEARD_TRUSTED_PROXIES": "1",
            "HEARD_SSL_REDIRECT": "true", "HEARD_HSTS_SECONDS": "31536000"}
     env.pop("DATABASE_URL", None)
     heard = [sys.executable, "-m", "heard.cli"]
-    subprocess.run([*heard, "migrate", "--verbosity", "0"], env=env, check=True, timeout=180)
     upstream, port = free_port(), free_port()
     server = subprocess.Popen([*heard, "serve", "--port", str(upstream), "--workers", "2", "--threads", "2"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -20,6 +20,8 @@ import requests
 from django.conf import settings as django_settings
 from django.db import connection
 
+from tests.conftest import copy_migrated_sqlite
+
 HEARD = [sys.executable, "-m", "heard.cli"]
 ROWS = 60_000
 # Big enough that a quiet machine is still importing when the worker is killed.
@@ -37,7 +39,7 @@ def ticket_file(path: Path, rows: int = ROWS) -> Path:
 
 
 @pytest.fixture(scope="module")
-def outside(tmp_path_factory, django_db_blocker):
+def outside(tmp_path_factory, django_db_blocker, migrated_sqlite):
     """A migrated database for subprocesses, with a workspace, an owner's token and a product."""
     base = tmp_path_factory.mktemp("crash")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEARD_", "DATABASE_URL"))}
@@ -54,9 +56,9 @@ def outside(tmp_path_factory, django_db_blocker):
             admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
             admin.execute(f'CREATE DATABASE "{pg_name}"')
         env["DATABASE_URL"] = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT'] or 5432}/{pg_name}"
+        subprocess.run([*HEARD, "migrate", "-v", "0"], env=env, check=True, cwd=base, timeout=600)
     else:
-        env["HEARD_DB_PATH"] = str(base / "heard.sqlite3")
-    subprocess.run([*HEARD, "migrate", "-v", "0"], env=env, check=True, cwd=base, timeout=300)
+        env["HEARD_DB_PATH"] = copy_migrated_sqlite(migrated_sqlite, base / "heard.sqlite3")
     setup = (
         "from heard.core import actions as a; "
         "ws = a.create_workspace(actor=None, slug='crash', name='Crash'); "
