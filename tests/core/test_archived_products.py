@@ -119,3 +119,19 @@ def test_the_command_line_refuses_an_import(archived, tmp_path):
     path.write_text("title\nBank feeds\n")
     with pytest.raises(CommandError, match=REFUSAL):
         call_command("import", "backlog", str(path), product="acme/app", no_progress=True, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_new_pages_of_an_archived_product_say_why_instead_of_offering_a_form(client_as, archived):
+    client = client_as("product_owner")
+    for path in ("feedback/new/", "backlog/new/", "decisions/new/", "sessions/new/", "support/import/"):
+        r = client.get(f"/w/acme/p/app/{path}")
+        assert r.status_code == 409, (path, r.status_code)
+        page = r.content.decode()
+        main = page.split("<main", 1)[1].split("</main>", 1)[0]
+        assert REFUSAL in main and "<form" not in main, path
+    archived_page = client.get("/w/acme/p/app/feedback/new/").content.decode()
+    assert 'href="/w/acme/p/app/"' in archived_page
+    # Someone signed out is sent to sign in first, as on any team page.
+    from django.test import Client
+
+    assert Client().get("/w/acme/p/app/feedback/new/").status_code == 302

@@ -143,3 +143,12 @@ def test_questions_on_a_terminal(monkeypatch, people_csv, django_capture_on_comm
 def test_the_documented_example_runs():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text()
     assert "heard setup --no-input" in doc
+
+
+@pytest.mark.django_db
+def test_running_again_with_the_same_workspace_name_reuses_the_workspace():
+    # Found by trying it: the second run failed on the slug the first run had taken.
+    setup("--workspace-name", "Riverbank", "--product", "app")
+    out, _ = setup("--workspace-name", "Riverbank", "--product", "app")
+    assert "Using the workspace riverbank (Riverbank)" in out
+    assert Workspace.objects.count() == 1 and Workspace.objects.get().products.count() == 1

@@ -9,6 +9,7 @@ from heard.core import permissions
 from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
+from heard.core.products import open_for_new
 from heard.core.queries import get_product, get_workspace
 from heard.themes.forms import link_to_theme_form
 
@@ -78,6 +79,7 @@ def item_move(request, ws, product, pk):
 
 
 @login_required
+@open_for_new
 def item_edit(request, ws, product, pk=None):
     workspace, product = _scope(request, ws, product, "backlog.edit")
     item = queries.get_item(request.user, product, pk) if pk else None

@@ -13,6 +13,7 @@ from heard.core import inline, permissions
 from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
+from heard.core.products import open_for_new
 from heard.core.queries import get_product, get_workspace
 from heard.participation import subjects
 from heard.participation import views as participation_views
@@ -59,6 +60,7 @@ def _form_page(request, workspace, product, form, decision=None, status=200):
 
 
 @login_required
+@open_for_new
 def decision_create(request, ws, product):
     workspace, product_obj = _scope(request, ws, product, "decisions.edit")
     initial = {"supersedes": request.GET.get("supersedes", "")}

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from heard.core import permissions
 from heard.core.forms import apply_heard_error, submit
 from heard.core.htmx import is_htmx, render_page
+from heard.core.products import open_for_new
 from heard.core.queries import get_product, get_workspace
 from heard.core.validation import as_id
 
@@ -128,6 +129,7 @@ def _live_context(request, product, form_data: dict, exclude=()):
 
 
 @login_required
+@open_for_new
 def feedback_create(request, ws, product):
     """Quick entry: one form, keyboard first; the score and similar items follow the typing."""
     workspace, product = _scope(request, ws, product, "feedback.record")

@@ -14,6 +14,7 @@ from heard.core import inline, permissions
 from heard.core.errors import HeardError
 from heard.core.forms import submit
 from heard.core.htmx import render_page
+from heard.core.products import open_for_new
 from heard.core.queries import get_product, get_workspace
 from heard.core.validation import time_zones
 from heard.participation import subjects
@@ -71,6 +72,7 @@ def _session_form_page(request, workspace, product, form, session=None, status=2
 
 
 @login_required
+@open_for_new
 def session_create(request, ws, product):
     workspace, product_obj = _scope(request, ws, product, "sessions.edit")
     initial = {"time_zone": _reader_tz(request), "channel": request.GET.get("channel", Channel.DEMO)}

@@ -7,6 +7,7 @@ from heard.core.errors import HeardError
 from heard.core.forms import apply_heard_error
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
+from heard.core.products import open_for_new
 from heard.core.queries import get_product, get_workspace
 
 from . import actions, queries
@@ -47,6 +48,7 @@ def ticket_detail(request, ws, product, pk):
 
 
 @login_required
+@open_for_new
 def ticket_import(request, ws, product):
     workspace, product = _scope(request, ws, product, "tickets.import")
     form = TicketImportForm(request.POST or None, request.FILES or None)

@@ -79,6 +79,11 @@ class Command(BaseCommand):
                 return only[0]
             return None
         slug = slug or self._ask("Workspace slug, used in addresses", slugify(name)[:60].strip("-"))
+        existing = Workspace.objects.filter(slug=slug).first()
+        if existing is not None:
+            # `heard setup` run again to come back to a step: the workspace it made is reused.
+            self._say(f"Using the workspace {existing.slug} ({existing.name}).")
+            return existing
         workspace = actions.create_workspace(actor=None, slug=slug, name=name)
         self._say(self.style.SUCCESS(f"Created the workspace {workspace.slug} ({workspace.name}): {self._url(home_of('workspace', workspace))}"))
         return workspace
