@@ -370,3 +370,23 @@ def test_the_workspace_reads_each_products_newest_lines_through_its_index(produc
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN QUERY PLAN " + sql)
                 assert not any("TEMP B-TREE FOR ORDER BY" in str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_homes_remember_their_inbox_until_someone_changes_something(product, client_as):
+    client = client_as("product_owner")
+    home, workspace_home = f"/w/acme/p/{product.slug}/", "/w/acme/"
+    late = "Month-end takes a whole day because bank lines are copied by hand."
+    assert late not in client.get(home).content.decode()
+    client.get(workspace_home)
+    # Viewed again with nothing changed: the inbox is not counted again.
+    for path in (home, workspace_home):
+        with CaptureQueriesContext(connection) as first:
+            client.get(path)
+        assert len(first.captured_queries) < 15, path
+    # A change a person makes (an audited action) shows on the very next view of both homes.
+    old = _said(product, late, days_ago=11)
+    assert late in client.get(home).content.decode()
+    assert late in client.get(workspace_home).content.decode()
+    feedback_actions.set_disposition(actor=None, feedback=old, status="deferred", reason="After e-invoicing.")
+    assert late not in client.get(home).content.decode()
+    assert late not in client.get(workspace_home).content.decode()

@@ -60,7 +60,7 @@ def workspace_home(request, ws):
         "core/workspace.html",
         {"workspace": workspace, "products": products, "members": queries.members(request.user, workspace),
          "setup_pending": queries.setup_pending(request.user, workspace),
-         "inbox": inbox.workspace_inbox(request.user, workspace, products=products)},
+         "inbox": inbox.workspace_home_inbox(request.user, workspace, products)},
     )
 
 
@@ -69,7 +69,7 @@ def product_home(request, ws, product):
     """A product's home: its inbox of what needs a person now."""
     workspace = queries.get_workspace(request.user, ws)
     product = queries.get_product(request.user, workspace, product)
-    return render(request, "core/product.html", {"workspace": workspace, "product": product, "inbox": inbox.product_inbox(request.user, product)})
+    return render(request, "core/product.html", {"workspace": workspace, "product": product, "inbox": inbox.product_home_inbox(request.user, product)})
 
 
 @login_required
