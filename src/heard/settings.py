@@ -126,8 +126,18 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DATABASES["default"].get("NAME"):
-        DATABASES["default"]["NAME"] = "heard"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        if not DATABASES["default"].get("NAME"):
+            DATABASES["default"]["NAME"] = "heard"
+        # A pool of connections per process, shared by its threads: opening a PostgreSQL
+        # connection (a new server process) costs more than most requests, and a thread per
+        # request would otherwise open one each time. 0 turns the pool off.
+        HEARD_DB_POOL_SIZE = int(env("HEARD_DB_POOL_SIZE", "8"))
+        if HEARD_DB_POOL_SIZE > 0:
+            DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
+            DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+                "min_size": 1, "max_size": HEARD_DB_POOL_SIZE, "timeout": 30,
+            }
 else:
     DATABASES = {
         "default": {

@@ -86,6 +86,19 @@ class Command(BaseCommand):
                 server.kill()
 
 
+def _fresh_connections(server, worker) -> None:
+    """Each worker process opens its own database connections (and its own PostgreSQL pool):
+    a pool inherited from the parent would share its sockets between two processes. The
+    inherited pool is dropped, not closed: closing would end the parent's sessions too."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        pools = getattr(type(connection), "_connection_pools", None)
+        if pools is not None:
+            pools.pop(connection.alias, None)
+        connection.connection = None
+
+
 def HeardServer(host, port, workers, threads):
     """gunicorn, configured from heard's settings rather than a config file."""
     import gunicorn.http.wsgi
@@ -108,6 +121,7 @@ def HeardServer(host, port, workers, threads):
         "errorlog": "-",
         "loglevel": "warning",
         "proc_name": "heard",
+        "post_fork": _fresh_connections,
     }
 
     class Server(BaseApplication):
