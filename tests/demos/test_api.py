@@ -39,7 +39,7 @@ def test_plan_a_demo_and_record_verdicts_over_the_api(world, api, api_as):
 
 @pytest.mark.django_db
 def test_sign_off_over_the_api_says_when_it_is_last_minute(shown, api):
-    r = api.post(f"/demos/items/{shown.item.pk}/sign-offs", {"stakeholder": str(shown.outsider.pk), "note": "OK from procurement"})
+    r = api.post(f"/demos/items/{shown.item.pk}/sign-offs", {"stakeholder": shown.outsider.pk, "note": "OK from procurement"})
     assert r.status_code == 201, r.content
     assert r.json()["last_minute"] is True and r.json()["involvement"] == []
     r = api.post(f"/demos/items/{shown.item.pk}/sign-offs", {"stakeholder": "Alice Archer", "session": shown.session.pk})

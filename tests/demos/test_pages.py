@@ -146,3 +146,11 @@ def test_the_command_line(shown):
         call_command("demos", "verdicts", "abc", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("demos", "list", "nope/nothing", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_stakeholders_page_lists_their_verdicts_and_sign_offs(shown, client_as):
+    actions.record_verdict(actor=None, demonstration=demonstration(shown, shown.first), stakeholder=shown.alice.pk, verdict="fits")
+    actions.sign_off(actor=None, item=shown.item, stakeholder=shown.alice.pk)
+    page = text(client_as("viewer").get(f"/w/acme/stakeholders/{shown.alice.pk}/"))
+    assert "Demo verdicts" in page and "Fits" in page and "Signed off" in page and "Sprint 9 demo" in page

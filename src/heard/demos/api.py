@@ -113,7 +113,7 @@ class DemoOut(DemoSummary):
 
 
 class DemonstrationIn(Schema):
-    item: str = Field(..., description="Backlog item id or key (e.g. INV-101).")
+    item: int | str = Field(..., description="Backlog item id or key (e.g. INV-101).")
     criteria: list[int] | None = Field(None, description="Ids of some of its criteria; default: all of them.")
     data_volume: str = ""
     device: str = Field("", description="desktop, laptop, tablet, phone, other, or empty.")
@@ -132,14 +132,14 @@ class ScenarioPatch(Schema):
 
 class VerdictIn(Schema):
     criterion: int = Field(..., description="Id of a criterion demonstrated in this session.")
-    stakeholder: str = Field(..., description="Id, e-mail or name of a stakeholder taking part.")
+    stakeholder: int | str = Field(..., description="Id, e-mail or name of a stakeholder taking part.")
     verdict: str = Field(..., description="fits, partly_fits, does_not_fit or cannot_judge.")
     note: str = ""
     as_feedback: bool = Field(False, description="Also record the note as feedback linked to the criterion (partly_fits, does_not_fit).")
 
 
 class SignOffIn(Schema):
-    stakeholder: str = Field(..., description="Id, e-mail or name of the stakeholder.")
+    stakeholder: int | str = Field(..., description="Id, e-mail or name of the stakeholder.")
     session: int | None = Field(None, description="The demo (session id) it happened at.")
     at: str | None = Field(None, description="When (ISO 8601); default now; never in the future.")
     note: str = ""
