@@ -20,8 +20,14 @@ def test_the_demo_has_demos_verdicts_and_one_last_minute_sign_off():
     call_command("demo", stdout=StringIO())
     assert counts() == first
     shown, verdicts, sign_offs, as_feedback = first
-    assert shown >= 8 and verdicts >= 20 and sign_offs == 2 and as_feedback == 1
-    assert SignOff.objects.filter(last_minute=True).count() == 1
+    assert shown >= 8 and verdicts >= 20 and sign_offs == 4 and as_feedback == 1
+    # One at a demo by a buyer never involved, and the health demo's flags on the reopened items.
+    assert SignOff.objects.filter(last_minute=True).count() == 3
+    assert SignOff.objects.filter(last_minute=True, session__isnull=True, backlog_item__external_key="INV-102").count() == 1
+    from heard.health.models import Flag, Rule
+
+    flagged = set(Flag.objects.filter(rule=Rule.LAST_MINUTE_SIGN_OFF).values_list("object_id", flat=True))
+    assert flagged == {str(s.backlog_item_id) for s in SignOff.objects.filter(last_minute=True)}
     assert set(DemoVerdict.objects.values_list("verdict", flat=True)) == {"fits", "partly_fits", "does_not_fit", "cannot_judge"}
     from heard.demos.queries import changed_after_judgement
 

@@ -154,3 +154,16 @@ def test_the_stakeholders_page_lists_their_verdicts_and_sign_offs(shown, client_
     actions.sign_off(actor=None, item=shown.item, stakeholder=shown.alice.pk)
     page = text(client_as("viewer").get(f"/w/acme/stakeholders/{shown.alice.pk}/"))
     assert "Demo verdicts" in page and "Fits" in page and "Signed off" in page and "Sprint 9 demo" in page
+
+
+@pytest.mark.django_db
+def test_sign_off_from_the_demo_page_returns_there(shown, client_as):
+    po = client_as("product_owner")
+    p = f"s{shown.item.pk}"
+    r = po.post(f"/w/acme/p/app/demos/items/{shown.item.pk}/sign-off/", {"prefix": p, "next": f"demo:{shown.session.pk}",
+                                                                        f"{p}-stakeholder": str(shown.bob.pk), f"{p}-session": str(shown.session.pk)})
+    assert r.status_code == 302 and r["Location"] == f"/w/acme/p/app/demos/{shown.session.pk}/#item-{shown.item.pk}"
+    signed = SignOff.objects.get()
+    assert signed.session == shown.session and not signed.last_minute
+    r = po.post(f"/w/acme/p/app/demos/items/{shown.item.pk}/sign-off/", {"prefix": p, f"{p}-stakeholder": str(shown.bob.pk)})
+    assert r.status_code == 400 and "already signed off" in text(r)

@@ -67,6 +67,7 @@ def load(workspace):
         if product.slug == "invoicing":
             _sign_offs(workspace, product)
             _reword(product)
+        _health_sign_off(workspace, product)
     for product in touched:
         rollups.rebuild(product)
 
@@ -123,6 +124,20 @@ def _sign_offs(workspace, product):
     if outsider is not None:
         actions.sign_off(actor=None, item=item, stakeholder=outsider, at=now - timedelta(days=2),
                          note="Approved by procurement for the 2026.2 release.")
+
+
+def _health_sign_off(workspace, product):
+    """The health demo flags a last-minute sign-off of its reopened item by the first
+    regulator through the rule alone; record the sign-off itself, so the flag has its row."""
+    from heard.health.demo import REOPENED_ITEM
+
+    from . import actions
+    from .models import SignOff
+
+    item = product.backlog_items.filter(title=REOPENED_ITEM.get(product.slug, "")).first()
+    regulator = workspace.stakeholders.filter(erased_at__isnull=True, kind="regulator").order_by("pk").first()
+    if item and regulator and not SignOff.objects.filter(backlog_item=item, stakeholder=regulator).exists():
+        actions.sign_off(actor=None, item=item, stakeholder=regulator, at=timezone.now() - timedelta(days=6))
 
 
 def _reword(product):
