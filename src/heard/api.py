@@ -30,6 +30,7 @@ from heard.core.inbox_api import router as inbox_router  # noqa: E402
 from heard.core.product_api import router as product_router  # noqa: E402
 from heard.core.team_api import router as team_router  # noqa: E402
 from heard.decisions.api import router as decisions_router  # noqa: E402
+from heard.demos.api import router as demos_router  # noqa: E402
 from heard.feedback.api import router as feedback_router  # noqa: E402
 from heard.health.api import router as health_router  # noqa: E402
 from heard.portal.api import router as portal_router  # noqa: E402
@@ -38,7 +39,7 @@ from heard.stakeholders.api import router as stakeholders_router  # noqa: E402
 from heard.themes.api import router as themes_router  # noqa: E402
 from heard.tickets.api import router as tickets_router  # noqa: E402
 
-for router in (team_router, product_router, inbox_router, stakeholders_router, sessions_router, decisions_router, backlog_router, feedback_router, tickets_router, themes_router, closure_router, health_router):
+for router in (team_router, product_router, inbox_router, stakeholders_router, sessions_router, decisions_router, backlog_router, feedback_router, tickets_router, themes_router, closure_router, health_router, demos_router):
     api.add_router("/", router)
 # The portal's API authenticates stakeholders (magic-link session), not team members.
 api.add_router("/portal", portal_router)

@@ -25,6 +25,7 @@ VERBS = {
     "import": "Import stakeholders, feedback, backlog items or support tickets from files (`heard import KIND FILE`).",
     "inbox": "Show what needs a person now on a product (WS/PRODUCT) or a workspace (WS).",
     "sessions": "List a product's collaboration sessions and their flags.",
+    "demos": "List a product's demos (`list WS/PRODUCT`) or one demo's verdicts per criterion (`verdicts SESSION_ID`).",
     "closure": "Draft and send closure notes for a product's cycle (`draft`, `send`).",
     "themes": "Mine support themes for a product now, or list them (`mine`, `list`).",
     "portal-link": "Print a one-time portal sign-in link for a stakeholder.",

@@ -126,7 +126,15 @@ def reference(product, key, weeks, now):
                       or FeedbackLink.objects.filter(feedback__session=s).exists() or DecisionEvidence.objects.filter(feedback__session=s).exists())
         return pct(changed, len(sessions))
     if key == "criteria_after_sign_off":
-        return None
+        from heard.demos.models import DemoVerdict, SignOff
+
+        pairs = set()
+        for e in BacklogEvent.objects.filter(product=product, kind="criterion_changed", at__gte=a, at__lt=b, criterion__isnull=False):
+            judged = [v.recorded_at for v in DemoVerdict.objects.filter(demonstration__criterion_id=e.criterion_id)]
+            judged += [s.at for s in SignOff.objects.filter(backlog_item_id=e.backlog_item_id)]
+            if judged and min(judged) < e.at:
+                pairs.add((week_of(e.at), e.criterion_id))
+        return float(len(pairs))
     raise AssertionError(key)
 
 

@@ -64,7 +64,7 @@ def _rows(html: str) -> list[str]:
 def test_the_page_shows_everything_on_the_person_newest_first(product, ada, history, client_as):
     html = client_as("viewer").get(f"/w/acme/stakeholders/{ada.pk}/").content.decode()
     counts = dict(re.findall(r'show=(\w+)#timeline-h"[^>]*>[^<(]+\((\d+)\)', html))
-    assert counts == {"feedback": "2", "sessions": "1", "decisions": "2", "comments": "2", "notes": "1", "tickets": "1", "criteria": "1", "consents": "2"}
+    assert counts == {"feedback": "2", "sessions": "1", "decisions": "2", "comments": "2", "notes": "1", "tickets": "1", "criteria": "1", "consents": "2", "verdicts": "0"}
     rows = _rows(html)
     assert len(rows) == 12
     dates = [r[:10] for r in rows]

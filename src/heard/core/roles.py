@@ -47,6 +47,8 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
     "closure.send": (_LEADS, "Review and send closure notes."),
     "tickets.import": (_TEAM, "Import support tickets."),
     "themes.edit": (_FACILITATORS, "Rename, merge, split, pin themes and run theme mining."),
+    "demos.plan": (_FACILITATORS, "Choose the acceptance criteria a demo session demonstrates and their scenarios."),
+    "demos.record": (_TEAM, "Record demo verdicts and sign-offs on a stakeholder's behalf."),
 }
 
 

@@ -38,6 +38,8 @@ MAIN_PAGES: list[tuple] = [
     ("sessions", f"{P}/sessions/"),
     ("session", f"{P}/sessions/", r"/sessions/\d+/$"),
     ("engagement", f"{P}/sessions/engagement/"),
+    ("demos", f"{P}/demos/"),
+    ("demo", f"{P}/demos/", r"/demos/\d+/$"),
     ("decisions", f"{P}/decisions/"),
     ("decision", f"{P}/decisions/", r"/decisions/\d+/$"),
     ("forums", f"{P}/decisions/forums/"),
@@ -76,6 +78,7 @@ PORTAL_PAGES: list[tuple] = [
     ("portal-give-feedback", "/portal/feedback/new/"),
     ("portal-note", "/portal/me/", r"/portal/notes/\d+/$"),
     ("portal-feedback", "/portal/me/", r"/portal/feedback/\d+/$"),
+    ("portal-demo", "/portal/me/", r"/portal/demos/\d+/$"),
 ]
 
 

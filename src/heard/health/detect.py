@@ -186,10 +186,15 @@ def refresh_flags(product, weeks, *, now: datetime, model, everything: bool = Fa
 
 # ---------------------------------------------------------------- last-minute sign-off
 
-def involvement(item, stakeholder) -> list[str]:
+# Other apps add ways of being involved: ``fn(item, stakeholder, at) -> [phrases]`` (the
+# demos app: a seat in a demo of the item that started before ``at``).
+INVOLVEMENT_SOURCES: list = []
+
+
+def involvement(item, stakeholder, *, at: datetime | None = None) -> list[str]:
     """How a stakeholder was involved with a backlog item before signing it off: feedback
-    linked to it or its criteria, a seat in a session whose feedback is linked to it, or
-    co-writing one of its criteria. Empty: never involved."""
+    linked to it or its criteria, a seat in a session whose feedback is linked to it,
+    co-writing one of its criteria, or what ``INVOLVEMENT_SOURCES`` find. Empty: never involved."""
     from django.db.models import Q
 
     from heard.feedback.models import FeedbackLink
@@ -204,6 +209,8 @@ def involvement(item, stakeholder) -> list[str]:
         ways.append("took part in a session whose feedback shaped it")
     if item.criteria.filter(co_writers=stakeholder).exists():
         ways.append("co-wrote its acceptance criteria")
+    for source in INVOLVEMENT_SOURCES:
+        ways += source(item, stakeholder, at)
     return ways
 
 
@@ -211,7 +218,7 @@ def last_minute_sign_off(item, stakeholder, *, at: datetime) -> Flag | None:
     """The rule for sign-offs and demo verdicts (they arrive with a later issue, which calls
     this when one is recorded): a sign-off by someone never involved with the item before is
     flagged. Returns the saved flag, or None when they were involved."""
-    if involvement(item, stakeholder):
+    if involvement(item, stakeholder, at=at):
         return None
     flag, _ = Flag.objects.update_or_create(
         product=item.product, rule=Rule.LAST_MINUTE_SIGN_OFF, object_type="backlog_item", object_id=str(item.pk),

@@ -76,11 +76,11 @@ FIGURES: list[Figure] = [
            "status changes seen from the moment the health app is installed (no earlier history exists)",
            "items reopened after release"),
     Figure("criteria_after_sign_off", "Rework", "Acceptance criteria changed after a demo verdict or sign-off", "", "down",
-           "acceptance criteria whose text changed after the item's demo verdict or sign-off",
+           "acceptance criteria whose text changed after a demo verdict on them or a sign-off of their item",
            "none (a count)",
-           "every change of a criterion's text is recorded now; the figure counts once demo verdicts and sign-offs exist "
-           "(a later issue) and is empty until then",
-           "criteria changed"),
+           "a criterion counts once in each week its text changed after its first verdict or its item's first sign-off "
+           "(see docs/demos.md)",
+           "criteria changed after a verdict or sign-off"),
     Figure("closure_reach", "Closure coverage", "Stakeholders who heard back", "%", "up",
            "stakeholders who gave feedback in a closure cycle and were sent a note for that cycle",
            "stakeholders who gave feedback within the cycle's dates",

@@ -177,7 +177,8 @@ def _criterion_saved(sender, instance, raw=False, created=False, **kwargs):
     from .models import BacklogEvent
 
     item = instance.item
-    BacklogEvent.objects.create(product_id=item.product_id, backlog_item=item, criterion=instance, kind="criterion_changed")
+    event = BacklogEvent.objects.create(product_id=item.product_id, backlog_item=item, criterion=instance, kind="criterion_changed")
+    rollups.mark(item.product_id, [event.at])
 
 
 def _engagement_saved(sender, instance, raw=False, **kwargs):

@@ -190,12 +190,20 @@ def drill(actor, product, key: str, *, limit: int = 50) -> Drill:
         qs = Decision.objects.filter(product=product, superseded_by__isnull=False, decided_at__gte=start).distinct().order_by("-decided_at")
         return Drill("Superseded decisions", ["Decided", "Question", "Status"],
                      [([d.decided_at.date().isoformat(), d.question, d.get_status_display()], reverse("decisions:detail", kwargs={**kw, "pk": d.pk})) for d in qs[:limit]], qs.count())
-    if key in ("reopened_share", "criteria_after_sign_off"):
+    if key == "criteria_after_sign_off":
+        from heard.backlog.models import BacklogItem
+
+        from .rollups import changed_after_judgement
+
+        found = list(reversed(changed_after_judgement(product, start, now + timedelta(days=1))))
+        titles = {i.pk: str(i) for i in BacklogItem.objects.filter(pk__in={item_id for _, item_id, _ in found[:limit]})}
+        return Drill("Acceptance criteria changed after a verdict or sign-off", ["When", "Item"],
+                     [([at.date().isoformat(), titles.get(item_id, "")], reverse("backlog:detail", kwargs={**kw, "pk": item_id})) for _, item_id, at in found[:limit]], len(found))
+    if key == "reopened_share":
         from .models import BacklogEvent
 
-        kind = "reopened" if key == "reopened_share" else "criterion_changed"
-        qs = BacklogEvent.objects.filter(product=product, kind=kind, at__gte=start).select_related("backlog_item").order_by("-at")
-        return Drill("Items reopened after release" if kind == "reopened" else "Acceptance criteria changed", ["When", "Item"],
+        qs = BacklogEvent.objects.filter(product=product, kind="reopened", at__gte=start).select_related("backlog_item").order_by("-at")
+        return Drill("Items reopened after release", ["When", "Item"],
                      [([e.at.date().isoformat(), str(e.backlog_item)], reverse("backlog:detail", kwargs={**kw, "pk": e.backlog_item_id})) for e in qs[:limit]], qs.count())
     if key in ("closure_reach", "notes_opened", "notes_acknowledged"):
         from heard.closure.models import ClosureCycle

@@ -320,6 +320,8 @@ def count_span(product, first: date, weeks: int, people: People | None = None, *
             bump(decided[old_id], "superseded_90")
     for kind, at in BacklogEvent.objects.filter(product=product, at__gte=start, at__lt=end).values_list("kind", "at"):
         bump(at, kind)
+    for _criterion_id, _item_id, at in changed_after_judgement(product, start, end):
+        bump(at, "criteria_after_judgement")
 
     # Closure coverage of the cycles ending in the span.
     for cycle in ClosureCycle.objects.filter(product=product, ends_on__gte=first, ends_on__lt=first + timedelta(weeks=weeks)):
@@ -334,6 +336,35 @@ def count_span(product, first: date, weeks: int, people: People | None = None, *
         c["notes_opened", ""] += sum(1 for _, opened, _ in sent if opened)
         c["notes_acked", ""] += sum(1 for _, _, acked in sent if acked)
     return out
+
+
+def changed_after_judgement(product, start: datetime, end: datetime) -> list[tuple[int, int, datetime]]:
+    """Acceptance criteria whose text changed in [start, end) after a demo verdict on them or
+    a sign-off of their item: (criterion id, item id, first such change of that week), once
+    per criterion and week, oldest first."""
+    from heard.demos.models import DemoVerdict, SignOff
+
+    from .models import BacklogEvent
+
+    events = list(BacklogEvent.objects.filter(product=product, kind="criterion_changed", criterion__isnull=False, at__gte=start, at__lt=end)
+                  .order_by("at", "id").values_list("criterion_id", "backlog_item_id", "at"))
+    if not events:
+        return []
+    first_verdict: dict[int, datetime] = {}
+    first_sign_off: dict[int, datetime] = {}
+    for part in _chunks({c for c, _, _ in events}):
+        first_verdict.update(DemoVerdict.objects.filter(demonstration__criterion_id__in=part).order_by().values("demonstration__criterion_id")
+                             .annotate(first=Min("recorded_at")).values_list("demonstration__criterion_id", "first"))
+    for part in _chunks({i for _, i, _ in events}):
+        first_sign_off.update(SignOff.objects.filter(backlog_item_id__in=part).order_by().values("backlog_item_id")
+                              .annotate(first=Min("at")).values_list("backlog_item_id", "first"))
+    found, seen = [], set()
+    for criterion_id, item_id, at in events:
+        judged = [t for t in (first_verdict.get(criterion_id), first_sign_off.get(item_id)) if t is not None]
+        if judged and min(judged) < at and (week_of(at), criterion_id) not in seen:
+            seen.add((week_of(at), criterion_id))
+            found.append((criterion_id, item_id, at))
+    return found
 
 
 def count_week(product, week: date, people: People | None = None, *, lead_days: int, now: datetime) -> tuple[Counter, list]:

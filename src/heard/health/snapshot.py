@@ -178,7 +178,7 @@ def value(ctx: Context, key: str, weeks: list[date]) -> tuple[float | None, dict
     if key == "latency_closure":
         return _latency(ctx, weeks, "lat_close")
     if key == "criteria_after_sign_off":
-        return None, {"changed_criteria": r.total("criterion_changed", weeks)}
+        return r.total("criteria_after_judgement", weeks), {"changed_criteria": r.total("criterion_changed", weeks)}
     if key == "fatigue":
         return _fatigue(ctx, max(weeks))
     num, den = RATIOS[key]
