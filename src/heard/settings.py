@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "heard.portal",
     "heard.health",
     "heard.firstrun",
+    "heard.programs",
 ]
 
 MIDDLEWARE = [

@@ -47,6 +47,9 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
     "closure.send": (_LEADS, "Review and send closure notes."),
     "tickets.import": (_TEAM, "Import support tickets."),
     "themes.edit": (_FACILITATORS, "Rename, merge, split, pin themes and run theme mining."),
+    "programs.edit": (_FACILITATORS, "Create beta and pilot programs, their cohorts, participants and thresholds; start and end them."),
+    "programs.telemetry": (_TEAM, "Import and send telemetry for a running program."),
+    "programs.conclude": (_LEADS, "Confirm a program's go / no-go, which becomes evidence on a decision."),
 }
 
 
