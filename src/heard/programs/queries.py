@@ -145,6 +145,10 @@ class Verdict:
         return f"{sign}{text}{self.unit}"
 
     @property
+    def estimate_text(self) -> str:
+        return self.fmt(self.estimate.value) if self.estimate else "—"
+
+    @property
     def rule(self) -> str:
         t = self.threshold
         what = {Comparison.ABSOLUTE: t.get_statistic_display().lower(), Comparison.BASELINE: "change against the baseline",
