@@ -58,3 +58,27 @@ def test_a_confirmed_outcome_shows_on_the_decision_page(client_as, pilot, member
     outcome = pilot.outcomes.get()
     page = client.get(f"/w/acme/p/app/decisions/{outcome.decision_id}/").content.decode()
     assert "Program results" in page and f"/programs/{pilot.pk}/" in page
+
+
+def test_participants_see_their_program_cohort_and_shared_results_in_the_portal(pilot, people, tmp_path):
+    from tests.portal.helpers import portal_client
+
+    actions.start_program(actor=None, program=pilot)
+    page = portal_client(people[0]).get("/portal/me/").content.decode()
+    assert "Faster invoices" in page and "Early" in page and "once the team has judged them" in page
+    path = tmp_path / "t.csv"
+    path.write_text("event_id,metric,day,participant,value\n" + "".join(f"e{i},task_completed,2026-03-03,{people[0].pk},1\n" for i in range(60)))
+    actions.import_telemetry(actor=None, program=pilot, path=str(path))
+    actions.confirm_outcome(actor=None, program=pilot, recommendation="extend", message="We keep it running to April.")
+    page = portal_client(people[2]).get("/portal/me/").content.decode()
+    assert "comparison group" in page and "We keep it running to April." in page and "Task completion" in page
+    assert "Faster invoices" not in portal_client(people[3]).get("/portal/me/").content.decode()
+
+
+def test_csv_with_semicolons_mapped_columns_and_missing_ones(pilot, people, tmp_path):
+    actions.start_program(actor=None, program=pilot)
+    path = tmp_path / "t.csv"
+    path.write_text(f"id;Metric;Day;who;v\nx1;error;2026-03-02;{people[0].pk};1\nx2;error;2026-03-02;{people[0].pk}\n")
+    report = actions.import_telemetry(actor=None, program=pilot, path=str(path),
+                                      mapping={"id": "event_id", "who": "participant", "v": "value"})
+    assert (report.created, report.rejected) == (1, 1) and report.problems[0].line == 3 and report.problems[0].field == "value"

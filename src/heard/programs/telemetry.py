@@ -78,11 +78,15 @@ def csv_field_rows(handle, mapping: dict[str, str] | None = None) -> Iterator[tu
     mapped headers, physical line numbers) but positional: no dict per row, which costs
     more than the insert at ten million rows."""
     sample = handle.read(8192)
+    formatting: dict = {}
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
+        # Rows of uneven length defeat the sniffer: the header's commonest separator wins.
+        first = sample.split("\n", 1)[0]
         dialect = csv.excel
-    reader = csv.reader(_chain(sample, handle), dialect)
+        formatting["delimiter"] = max(",;\t|", key=first.count)
+    reader = csv.reader(_chain(sample, handle), dialect, **formatting)
     header = next(reader, None)
     if header is None:
         return
