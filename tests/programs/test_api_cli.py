@@ -66,3 +66,26 @@ def test_cli_list_import_and_judge(pilot, people, tmp_path):
         call_command("import", "telemetry", str(path), "--no-progress")
     with pytest.raises(CommandError):
         call_command("programs", "judge", "424242")
+
+
+def test_the_openapi_document_lists_the_program_endpoints(client_as):
+    paths = client_as("viewer").get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/programs", "/api/v1/programs/{program_id}/telemetry", "/api/v1/programs/{program_id}/verdicts"} <= set(paths)
+
+
+def test_odd_telemetry_values_are_row_problems_not_errors(api_as, pilot, people):
+    actions.start_program(actor=None, program=pilot)
+    api = api_as("developer")
+    odd = [
+        {"event_id": "a", "metric": ["x"], "day": "2026-03-02", "participant": people[0].pk, "value": 1},
+        {"event_id": "b", "metric": "error", "day": {"d": 1}, "participant": people[0].pk, "value": 1},
+        {"event_id": "c", "metric": "error", "day": "2026-03-02", "participant": {"id": 1}, "value": 1},
+        {"event_id": "d", "metric": "error", "day": "2026-03-02", "participant": people[0].pk, "value": [1]},
+        {"metric": "error", "day": "2026-03-02", "cohort": "Early", "value": 1, "count": 1.5},
+        {"event_id": "x" * 101, "metric": "error", "day": "2026-03-02", "participant": people[0].pk, "value": 1},
+        "not an object",
+    ]
+    r = api.post(f"/programs/{pilot.pk}/telemetry", {"records": odd})
+    assert r.status_code == 200
+    assert [p["field"] for p in r.json()["problems"]] == ["metric", "day", "participant", "value", "count", "event_id", None]
+    assert api_as("viewer").post(f"/programs/{pilot.pk}/telemetry", {"records": []}).status_code == 403

@@ -19,7 +19,15 @@ from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.importing import ImportReport
 from heard.core.models import Product
 from heard.core.products import require_active
-from heard.core.validation import as_id, check_choice, check_date, check_length, check_required, collect, unknown_fields
+from heard.core.validation import (
+    as_id,
+    check_choice,
+    check_date,
+    check_length,
+    check_required,
+    collect,
+    unknown_fields,
+)
 
 from .models import (
     Cohort,

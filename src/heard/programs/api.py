@@ -187,7 +187,7 @@ class ThresholdPatch(Schema):
 
 
 class TelemetryIn(Schema):
-    records: list[dict[str, Any]] = Field(..., description="Up to 10 000 rows: metric, day or at, participant or cohort, value, "
+    records: list[Any] = Field(..., description="Up to 10 000 rows: metric, day or at, participant or cohort, value, "
                                           "and event_id (single events) or count (daily aggregates), optionally sum_sq.")
 
 

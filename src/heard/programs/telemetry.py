@@ -134,9 +134,8 @@ class RowReader:
 
     def read(self, row: dict) -> tuple:
         """A JSON record (NDJSON line or API batch item) as a record tuple."""
-        get = row.get
-        return self.read_fields(get("metric"), get("day"), get("at"), get("participant"), get("cohort"),
-                                get("value"), get("count"), get("sum_sq"), get("event_id"))
+        # A list or an object where a value belongs is read as its text, and rejected as such.
+        return self.read_fields(*(_scalar(row.get(name)) for name in FIELDS))
 
     def read_fields(self, metric, day_text, at_text, participant, cohort, value, raw_count, raw_sq, event_id) -> tuple:
         """The fields of one row as a record tuple (COLUMNS); Rejected names the bad field.
@@ -209,6 +208,10 @@ class RowReader:
                 raise Rejected(f"“{cohort[:80]}” is not a cohort of this program (its name or id).", "cohort")
             return None, found_cohort
         raise Rejected("participant or cohort is required: whose telemetry this is.", "participant")
+
+
+def _scalar(raw):
+    return raw if raw is None or raw.__class__ in (str, int, float, bool) else str(raw)
 
 
 def _text(raw) -> str:

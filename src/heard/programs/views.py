@@ -18,7 +18,14 @@ from heard.core.forms import apply_heard_error, submit
 from heard.core.queries import get_product, get_workspace
 
 from . import actions, queries
-from .forms import CohortForm, OutcomeForm, ParticipantForm, ProgramForm, TelemetryImportForm, ThresholdForm
+from .forms import (
+    CohortForm,
+    OutcomeForm,
+    ParticipantForm,
+    ProgramForm,
+    TelemetryImportForm,
+    ThresholdForm,
+)
 from .models import ProgramStatus
 
 
