@@ -191,3 +191,52 @@ def test_erasure_removes_the_participation_and_keeps_the_numbers(pilot, people, 
     stakeholder_actions.erase_stakeholder(actor=None, stakeholder=people[0])
     assert not pilot.participants.filter(stakeholder=people[0]).exists()
     assert TelemetryRecord.objects.filter(program=pilot, participant__isnull=True).count() == 3
+
+
+def test_mean_against_a_baseline_period_and_a_p95(product, people, tmp_path):
+    program = actions.create_program(actor=None, product=product, data={"name": "Latency", "starts_on": "2026-03-01", "ends_on": "2026-03-31"})
+    cohort = actions.add_cohort(actor=None, program=program, data={"name": "All"})
+    actions.add_participant(actor=None, cohort=cohort, stakeholder=people[0].pk)
+    with pytest.raises(HeardError) as err:
+        actions.add_threshold(actor=None, program=program, data={"name": "Bad", "metric": "ms", "statistic": "mean", "limit": "0",
+                                                                 "comparison": "baseline", "baseline_starts_on": "2026-02-01", "baseline_ends_on": "2026-03-05"})
+    assert err.value.field == "baseline_ends_on"
+    actions.add_threshold(actor=None, program=program, data={"name": "Faster than before", "metric": "ms", "statistic": "mean", "direction": "at_most",
+                                                             "limit": "-50", "comparison": "baseline", "baseline_starts_on": "2026-02-01",
+                                                             "baseline_ends_on": "2026-02-28", "minimum_sample": "20"})
+    actions.add_threshold(actor=None, program=program, data={"name": "p95 under 2 s", "metric": "ms", "statistic": "p95", "direction": "at_most",
+                                                             "limit": "2000", "minimum_sample": "20"})
+    actions.start_program(actor=None, program=program)
+    lines = ["event_id,metric,day,participant,value"]
+    lines += [f"b{i},ms,2026-02-10,{people[0].pk},{1000 + (i % 10) * 10}" for i in range(50)]   # mean 1045
+    lines += [f"a{i},ms,2026-03-10,{people[0].pk},{800 + (i % 10) * 10}" for i in range(50)]    # mean 845
+    actions.import_telemetry(actor=None, program=program, path=_csv(tmp_path, lines))
+    by_name = {v.threshold.name: v for v in queries.judge(None, program).verdicts}
+    mean = by_name["Faster than before"]
+    assert mean.status == "met" and mean.estimate.value == pytest.approx(-200) and mean.reference_n == 50
+    p95 = by_name["p95 under 2 s"]
+    assert p95.status == "met" and p95.estimate.value == pytest.approx(890.0, abs=0.5) and p95.n == 50  # only the program's days
+
+
+def test_the_daily_rollup_equals_a_recount_from_raw_rows(pilot, people, tmp_path):
+    from heard.programs.models import TelemetryDay
+
+    actions.start_program(actor=None, program=pilot)
+    lines = ["event_id,metric,day,participant,value"] + _events("error", people[0].pk, 30, 3) + _events("error", people[2].pk, 20, 1, day="2026-03-06")
+    path = _csv(tmp_path, lines)
+    actions.import_telemetry(actor=None, program=pilot, path=path)
+    actions.import_telemetry(actor=None, program=pilot, path=path)  # all held already: adds nothing
+    more = _csv(tmp_path, ["event_id,metric,day,participant,value"] + _events("error", people[0].pk, 40, 10), name="more.csv")  # 30 held, 10 new
+    assert actions.import_telemetry(actor=None, program=pilot, path=more).created == 10
+    actions.record_telemetry(actor=None, program=pilot, records=[
+        {"metric": "error", "day": "2026-03-05", "cohort": "Early", "value": 4, "count": 100},
+        {"metric": "error", "day": "2026-03-05", "cohort": "Early", "value": 4, "count": 100},
+    ])
+
+    def rollup():
+        return sorted(TelemetryDay.objects.filter(program=pilot).values_list("metric", "cohort_id", "day", "count", "total", "total_sq"))
+
+    kept = rollup()
+    assert sum(row[3] for row in kept) == 30 + 20 + 10 + 100
+    queries.recount_rollup(pilot)
+    assert rollup() == kept

@@ -24,6 +24,7 @@ from .models import (
     ProgramStatus,
     Recommendation,
     Statistic,
+    TelemetryDay,
     TelemetryRecord,
     Threshold,
     ThresholdChange,
@@ -109,11 +110,28 @@ def outcomes(program: Program) -> QuerySet[ProgramOutcome]:
 
 
 def telemetry_counts(program: Program) -> list[dict]:
-    """Rows and observations per metric and cohort (the program page's telemetry summary)."""
+    """Days and observations per metric and cohort (the program page's telemetry summary),
+    from the daily rollup."""
     return list(
-        TelemetryRecord.objects.filter(program=program).values("metric", "cohort__name")
-        .annotate(rows=Count("id"), observations=Sum("count")).order_by("metric", "cohort__name")
+        TelemetryDay.objects.filter(program=program).values("metric", "cohort__name")
+        .annotate(days=Count("id"), observations=Sum("count")).order_by("metric", "cohort__name")
     )
+
+
+def recount_rollup(program: Program) -> int:
+    """Rebuild the program's daily rollup from its raw telemetry (after a restore, or to
+    check it: the tests compare the two). Answers how many day rows it wrote."""
+    from django.db import transaction
+
+    rows = (TelemetryRecord.objects.filter(program=program).values("metric", "cohort_id", "day")
+            .annotate(n=Sum("count"), t=Sum("total"), q=Sum("total_sq")))
+    with transaction.atomic():
+        TelemetryDay.objects.filter(program=program).delete()
+        made = TelemetryDay.objects.bulk_create([
+            TelemetryDay(program=program, metric=r["metric"], cohort_id=r["cohort_id"], day=r["day"], count=r["n"], total=r["t"], total_sq=r["q"])
+            for r in rows
+        ], batch_size=5000)
+    return len(made)
 
 
 # ---------------------------------------------------------------- judging
@@ -232,7 +250,8 @@ def _groups(program: Program, threshold: Threshold):
 
 
 def _sums(program: Program, metric: str, filters: dict) -> tuple[int, float, float]:
-    row = TelemetryRecord.objects.filter(program=program, metric=metric, **filters).aggregate(
+    # From the daily rollup: a few rows per cohort and day, however many events there are.
+    row = TelemetryDay.objects.filter(program=program, metric=metric, **filters).aggregate(
         n=Sum("count"), total=Sum("total"), total_sq=Sum("total_sq"),
     )
     return int(row["n"] or 0), float(row["total"] or 0.0), float(row["total_sq"] or 0.0)

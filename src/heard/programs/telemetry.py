@@ -33,7 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from heard.core.errors import HeardError
 from heard.core.importing import ImportReport, _chain, open_text
 
-from .models import Program, TelemetryRecord
+from .models import Program, TelemetryDay, TelemetryRecord
 
 BATCH = 20_000
 FORMATS = ("csv", "ndjson")
@@ -244,35 +244,51 @@ def _count(raw) -> int:
 
 
 class TelemetryWriter:
-    """Inserts record tuples in batches, skipping keys the program already holds: COPY on
-    PostgreSQL when the program holds none yet (a first import), otherwise through a staging
-    table and ``ON CONFLICT DO NOTHING``; SQLite inserts with ``ON CONFLICT DO NOTHING``."""
+    """Inserts record tuples in batches, skipping keys the program already holds, and adds
+    what it really inserted to the daily rollup (TelemetryDay).
+
+    A program's first import inserts without looking (COPY on PostgreSQL, a plain INSERT on
+    SQLite, in a savepoint); once a batch meets a key it holds, batches go through ``ON
+    CONFLICT DO NOTHING``: with ``RETURNING`` of what was inserted on PostgreSQL (from a
+    staging table), after looking the batch's keys up on SQLite (one writer at a time there).
+    """
 
     def __init__(self, program: Program):
         self.table = connection.ops.quote_name(TelemetryRecord._meta.db_table)
+        self.rollup = connection.ops.quote_name(TelemetryDay._meta.db_table)
         self.postgres = connection.vendor == "postgresql"
-        self.insert_sql = (
-            f"INSERT INTO {self.table} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
-            "ON CONFLICT (program_id, metric, key) DO NOTHING"
+        self.program_id = program.pk
+        placeholders = ", ".join(["%s"] * len(COLUMNS))
+        self.plain_sql = f"INSERT INTO {self.table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"
+        self.insert_sql = self.plain_sql + " ON CONFLICT (program_id, metric, key) DO NOTHING"
+        self.rollup_sql = (
+            f"INSERT INTO {self.rollup} (program_id, metric, cohort_id, day, count, total, total_sq) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (program_id, metric, cohort_id, day) DO UPDATE SET count = "
+            f"{self.rollup}.count + excluded.count, total = {self.rollup}.total + excluded.total, "
+            f"total_sq = {self.rollup}.total_sq + excluded.total_sq"
         )
         self.optimistic = not TelemetryRecord.objects.filter(program=program).exists()
 
     def write(self, rows: list[tuple]) -> int:
-        """Insert ``rows``; answers how many were new."""
+        """Insert ``rows`` (unique keys); answers how many were new."""
         if not rows:
             return 0
         with connection.cursor() as cursor:
-            if not self.postgres:
-                cursor.executemany(self.insert_sql, rows)
-                return cursor.rowcount
             if self.optimistic:
                 try:
                     with transaction.atomic():
-                        self._copy(cursor, self.table, rows)
-                    return len(rows)
+                        if self.postgres:
+                            self._copy(cursor, self.table, rows)
+                        else:
+                            cursor.executemany(self.plain_sql, rows)
                 except IntegrityError:
                     self.optimistic = False
-            return self._staged(cursor, rows)
+                else:
+                    self._roll_up(cursor, rows)
+                    return len(rows)
+            new = self._staged(cursor, rows) if self.postgres else self._new_only(cursor, rows)
+            self._roll_up(cursor, new)
+            return len(new)
 
     def _copy(self, cursor, table: str, rows: list[tuple]) -> None:
         with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
@@ -280,7 +296,7 @@ class TelemetryWriter:
             for row in rows:
                 write_row(row)
 
-    def _staged(self, cursor, rows: list[tuple]) -> int:
+    def _staged(self, cursor, rows: list[tuple]) -> list[tuple]:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS heard_telemetry_stage (program_id bigint, metric varchar(60), key varchar(100), "
             "cohort_id bigint, participant_id bigint, day date, count integer, total double precision, total_sq double precision) "
@@ -290,9 +306,41 @@ class TelemetryWriter:
         self._copy(cursor, "heard_telemetry_stage", rows)
         cursor.execute(
             f"INSERT INTO {self.table} ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM heard_telemetry_stage "
-            "ON CONFLICT (program_id, metric, key) DO NOTHING"
+            f"ON CONFLICT (program_id, metric, key) DO NOTHING RETURNING {', '.join(COLUMNS)}"
         )
-        return cursor.rowcount
+        return cursor.fetchall()
+
+    def _new_only(self, cursor, rows: list[tuple]) -> list[tuple]:
+        by_metric: dict[str, list[str]] = {}
+        for row in rows:
+            by_metric.setdefault(row[1], []).append(row[2])
+        held: set[tuple[str, str]] = set()
+        for metric, keys in by_metric.items():
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                cursor.execute(
+                    f"SELECT key FROM {self.table} WHERE program_id = %s AND metric = %s AND key IN ({', '.join(['%s'] * len(chunk))})",
+                    [self.program_id, metric, *chunk],
+                )
+                held.update((metric, key) for (key,) in cursor.fetchall())
+        new = [row for row in rows if (row[1], row[2]) not in held]
+        if new:
+            cursor.executemany(self.insert_sql, new)
+        return new
+
+    def _roll_up(self, cursor, rows) -> None:
+        sums: dict[tuple, list] = {}
+        for row in rows:
+            key = (row[1], row[3], row[5])  # metric, cohort, day (ISO text, or a date from RETURNING)
+            found = sums.get(key)
+            if found is None:
+                sums[key] = [row[6], row[7], row[8]]
+            else:
+                found[0] += row[6]
+                found[1] += row[7]
+                found[2] += row[8]
+        if sums:
+            cursor.executemany(self.rollup_sql, [(self.program_id, m, c, d, n, t, q) for (m, c, d), (n, t, q) in sums.items()])
 
 
 def ingest(program: Program, rows: Iterable[tuple[int, dict | None]], report: ImportReport, *, batch_size: int = BATCH) -> int:
