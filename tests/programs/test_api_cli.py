@@ -62,6 +62,9 @@ def test_cli_list_import_and_judge(pilot, people, tmp_path):
     call_command("programs", "judge", str(pilot.pk), "--json", stdout=out)
     data = json.loads(out.getvalue())
     assert [v["status"] for v in data["verdicts"]] == ["met", "undecidable"]
+    out = StringIO()
+    call_command("programs", "recount", str(pilot.pk), stdout=out)
+    assert "1 metric-cohort-days" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("import", "telemetry", str(path), "--no-progress")
     with pytest.raises(CommandError):

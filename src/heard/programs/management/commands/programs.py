@@ -9,7 +9,8 @@ from heard.programs import queries
 
 class Command(BaseCommand):
     help = ("Beta and pilot programs. `heard programs list WORKSPACE/PRODUCT` lists a product's programs with their ids; "
-            "`heard programs judge ID` judges each threshold of a program with its 95 % interval.")
+            "`heard programs judge ID` judges each threshold of a program with its 95 % interval; "
+            "`heard programs recount ID` rebuilds a program's daily telemetry rollup from its raw rows.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -19,11 +20,16 @@ class Command(BaseCommand):
         judge = sub.add_parser("judge", help="Judge every threshold: met, not met or not yet decidable, with the interval.")
         judge.add_argument("program", help="The program's id (see `heard programs list`).")
         judge.add_argument("--json", action="store_true", help="Print JSON instead of text.")
+        recount = sub.add_parser("recount", help="Rebuild the program's daily rollup from its raw telemetry (after a restore).")
+        recount.add_argument("program", help="The program's id (see `heard programs list`).")
 
     def handle(self, *args, verb, **options):
         try:
             if verb == "list":
                 self._list(options)
+            elif verb == "recount":
+                program = queries.program_by_id(None, options["program"])
+                self.stdout.write(f"{program.name}: {queries.recount_rollup(program)} metric-cohort-days counted from raw telemetry.")
             else:
                 self._judge(options)
         except HeardError as exc:
