@@ -417,9 +417,6 @@ def add_threshold(*, actor, program: Program, data: dict) -> Threshold:
     return threshold
 
 
-_JUDGED_FIELDS = [f for f in THRESHOLD_FIELDS if f != "name"] + ["name"]
-
-
 @transaction.atomic
 def update_threshold(*, actor, threshold: Threshold, data: dict, reason: str = "") -> Threshold:
     """Edit a threshold. Before the start it is a plain edit; after the start it needs a
@@ -433,6 +430,7 @@ def update_threshold(*, actor, threshold: Threshold, data: dict, reason: str = "
     reason = str(reason or "").strip()
     if locked and not reason:
         raise HeardError("invalid", "The program has started, so its thresholds are locked: say why this one changes (it is shown as a change after the start).", "reason")
+    check_length(reason, "reason", "Reason", 2000)
     cleaned = clean_threshold(program, data, instance=threshold)
     fields = list(THRESHOLD_FIELDS)
     before = audit.snapshot(threshold, fields)
@@ -443,7 +441,6 @@ def update_threshold(*, actor, threshold: Threshold, data: dict, reason: str = "
         return threshold
     threshold.save()
     if locked:
-        check_length(reason, "reason", "Reason", 2000)
         ThresholdChange.objects.create(
             threshold=threshold, changed_by=_user(actor), changed_by_label=getattr(_user(actor), "email", "system"),
             reason=reason, before=before, after=after,
