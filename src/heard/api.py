@@ -34,12 +34,13 @@ from heard.demos.api import router as demos_router  # noqa: E402
 from heard.feedback.api import router as feedback_router  # noqa: E402
 from heard.health.api import router as health_router  # noqa: E402
 from heard.portal.api import router as portal_router  # noqa: E402
+from heard.programs.api import router as programs_router  # noqa: E402
 from heard.sessions.api import router as sessions_router  # noqa: E402
 from heard.stakeholders.api import router as stakeholders_router  # noqa: E402
 from heard.themes.api import router as themes_router  # noqa: E402
 from heard.tickets.api import router as tickets_router  # noqa: E402
 
-for router in (team_router, product_router, inbox_router, stakeholders_router, sessions_router, decisions_router, backlog_router, feedback_router, tickets_router, themes_router, closure_router, health_router, demos_router):
+for router in (team_router, product_router, inbox_router, stakeholders_router, sessions_router, decisions_router, backlog_router, feedback_router, tickets_router, themes_router, closure_router, health_router, demos_router, programs_router):
     api.add_router("/", router)
 # The portal's API authenticates stakeholders (magic-link session), not team members.
 api.add_router("/portal", portal_router)

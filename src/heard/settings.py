@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "heard.health",
     "heard.firstrun",
     "heard.demos",
+    "heard.programs",
 ]
 
 MIDDLEWARE = [

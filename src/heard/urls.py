@@ -34,6 +34,7 @@ urlpatterns = [
     path("w/<slug:ws>/p/<slug:product>/closure/", include("heard.closure.urls")),
     path("w/<slug:ws>/p/<slug:product>/health/", include("heard.health.urls")),
     path("w/<slug:ws>/p/<slug:product>/demos/", include("heard.demos.urls")),
+    path("w/<slug:ws>/p/<slug:product>/programs/", include("heard.programs.urls")),
     # The stakeholder portal: magic-link sign-in, no passwords, only the person's own things.
     path("portal/demos/", include("heard.demos.portal_urls")),
     path("portal/", include("heard.portal.urls")),

@@ -157,6 +157,9 @@ def draft_notes(*, actor, cycle: ClosureCycle) -> DraftReport:
     for item in feedback_in_cycle(cycle):
         by_person.setdefault(item.stakeholder_id, []).append(item)
         people[item.stakeholder_id] = item.stakeholder
+    for person in drafting.contributed_people(cycle):  # took part in something, gave no feedback
+        by_person.setdefault(person.pk, [])
+        people.setdefault(person.pk, person)
     existing = {n.stakeholder_id: n for n in cycle.notes.all()}
     report = DraftReport()
     for pk, items in by_person.items():

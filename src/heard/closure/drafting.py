@@ -23,6 +23,25 @@ SECTION_TITLES = {
 }
 
 
+# Other apps add to a person's note what they took part in beyond feedback (programs: "the
+# pilot you took part in met 3 of 4 thresholds"), and name people to write to who gave no
+# feedback in the cycle: name -> (lines_for(stakeholder, cycle), people_in(cycle) or None).
+CONTRIBUTORS: dict[str, tuple] = {}
+TAKING_PART = "What came of what you took part in"
+
+
+def register_contributor(name: str, lines_for, people_in=None) -> None:
+    CONTRIBUTORS[name] = (lines_for, people_in)
+
+
+def contributed_lines(stakeholder, cycle) -> list[str]:
+    return [line for lines_for, _ in CONTRIBUTORS.values() for line in lines_for(stakeholder, cycle)]
+
+
+def contributed_people(cycle) -> list:
+    return [person for _, people_in in CONTRIBUTORS.values() if people_in for person in people_in(cycle)]
+
+
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -92,17 +111,24 @@ def note_content(stakeholder, cycle, feedback_items) -> tuple[str, str, dict]:
     product = cycle.product
     subject = f"What became of your feedback on {product.name} ({cycle.name})"
     first_name = stakeholder.name.split()[0] if stakeholder.name.strip() else "there"
+    taking_part = contributed_lines(stakeholder, cycle)
+    what = "what you told us about" if rows else "taking part in"
     lines = [
         f"Hello {first_name},",
         "",
-        f"Thank you for what you told us about {product.name} between {cycle.starts_on:%d %B %Y} and {cycle.ends_on:%d %B %Y}. "
+        f"Thank you for {what} {product.name} between {cycle.starts_on:%d %B %Y} and {cycle.ends_on:%d %B %Y}. "
         "Here is what became of it.",
     ]
-    lines += ["", SECTION_TITLES["heard"]]
-    lines += [f"- “{_short(r['said'], 300)}” ({r['said_at']})" for r in sections["heard"]]
+    if rows:
+        lines += ["", SECTION_TITLES["heard"]]
+        lines += [f"- “{_short(r['said'], 300)}” ({r['said_at']})" for r in sections["heard"]]
     for key in ("will_change", "will_not", "open"):
         if sections[key]:
             lines += ["", SECTION_TITLES[key]]
             lines += [f"- “{_short(r['said'])}”: {r['outcome']}" for r in sections[key]]
+    if taking_part:
+        sections["taking_part"] = taking_part
+        lines += ["", TAKING_PART]
+        lines += [f"- {line}" for line in taking_part]
     lines += ["", "Thank you for taking the time. You can reply in the portal at any time."]
     return subject, "\n".join(lines), sections

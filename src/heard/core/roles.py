@@ -49,6 +49,9 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
     "themes.edit": (_FACILITATORS, "Rename, merge, split, pin themes and run theme mining."),
     "demos.plan": (_FACILITATORS, "Choose the acceptance criteria a demo session demonstrates and their scenarios."),
     "demos.record": (_TEAM, "Record demo verdicts and sign-offs on a stakeholder's behalf."),
+    "programs.edit": (_FACILITATORS, "Create beta and pilot programs, their cohorts, participants and thresholds; start and end them."),
+    "programs.telemetry": (_TEAM, "Import and send telemetry for a running program."),
+    "programs.conclude": (_LEADS, "Confirm a program's go / no-go, which becomes evidence on a decision."),
 }
 
 

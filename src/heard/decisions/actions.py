@@ -269,6 +269,10 @@ def find_evidence_target(product: Product, kind: str, ref: Any):
     elif kind == EvidenceKind.BACKLOG_ITEM:
         qs = BacklogItem.objects.filter(product=product)
         found = qs.filter(external_key__iexact=text).first() or (qs.filter(pk=as_id(text)).first() if as_id(text) is not None else None)
+    elif kind == EvidenceKind.PROGRAM:
+        from heard.programs.models import ProgramOutcome
+
+        found = ProgramOutcome.objects.filter(program__product=product, pk=as_id(text)).first() if as_id(text) is not None else None
     if found is None:
         label = dict(EvidenceKind.choices)[kind].lower()
         raise HeardError("invalid", f"No {label} “{text}” in {product.name}.", "ref")

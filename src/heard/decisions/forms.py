@@ -47,7 +47,8 @@ class OptionForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    kind = forms.ChoiceField(choices=EvidenceKind.choices, label="Kind of evidence")
+    # Program results are linked from the program page, where their go / no-go is confirmed.
+    kind = forms.ChoiceField(choices=[c for c in EvidenceKind.choices if c[0] != EvidenceKind.PROGRAM], label="Kind of evidence")
     ref = forms.CharField(label="Item", help_text="Type words to search, or its number; for a ticket also the help-desk id, for a backlog item its key (e.g. INV-142).")
     note = forms.CharField(required=False, label="Why it matters", widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -125,6 +125,7 @@ class EvidenceKind(models.TextChoices):
     FEEDBACK = "feedback", "Feedback"
     TICKET = "ticket", "Support ticket"
     BACKLOG_ITEM = "backlog_item", "Backlog item"
+    PROGRAM = "program", "Program results"
 
 
 # kind -> the DecisionEvidence field that holds the target. Themes and program results add a
@@ -133,6 +134,7 @@ EVIDENCE_FIELDS = {
     EvidenceKind.FEEDBACK: "feedback",
     EvidenceKind.TICKET: "ticket",
     EvidenceKind.BACKLOG_ITEM: "backlog_item",
+    EvidenceKind.PROGRAM: "program_outcome",
 }
 
 
@@ -144,6 +146,8 @@ class DecisionEvidence(models.Model):
     feedback = models.ForeignKey("feedback.Feedback", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_evidence")
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_evidence")
     backlog_item = models.ForeignKey("backlog.BacklogItem", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_evidence")
+    # A beta's or pilot's confirmed go / no-go (programs.ProgramOutcome).
+    program_outcome = models.ForeignKey("programs.ProgramOutcome", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_evidence")
     note = models.TextField(blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
@@ -153,15 +157,17 @@ class DecisionEvidence(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="feedback", feedback__isnull=False, ticket__isnull=True, backlog_item__isnull=True)
-                    | models.Q(kind="ticket", feedback__isnull=True, ticket__isnull=False, backlog_item__isnull=True)
-                    | models.Q(kind="backlog_item", feedback__isnull=True, ticket__isnull=True, backlog_item__isnull=False)
+                    models.Q(kind="feedback", feedback__isnull=False, ticket__isnull=True, backlog_item__isnull=True, program_outcome__isnull=True)
+                    | models.Q(kind="ticket", feedback__isnull=True, ticket__isnull=False, backlog_item__isnull=True, program_outcome__isnull=True)
+                    | models.Q(kind="backlog_item", feedback__isnull=True, ticket__isnull=True, backlog_item__isnull=False, program_outcome__isnull=True)
+                    | models.Q(kind="program", feedback__isnull=True, ticket__isnull=True, backlog_item__isnull=True, program_outcome__isnull=False)
                 ),
                 name="evidence_kind_matches_target",
             ),
             models.UniqueConstraint(fields=["decision", "feedback"], condition=models.Q(feedback__isnull=False), name="feedback_once_per_decision"),
             models.UniqueConstraint(fields=["decision", "ticket"], condition=models.Q(ticket__isnull=False), name="ticket_once_per_decision"),
             models.UniqueConstraint(fields=["decision", "backlog_item"], condition=models.Q(backlog_item__isnull=False), name="backlog_item_once_per_decision"),
+            models.UniqueConstraint(fields=["decision", "program_outcome"], condition=models.Q(program_outcome__isnull=False), name="program_outcome_once_per_decision"),
         ]
 
     def __str__(self):

@@ -90,7 +90,7 @@ def evidence(decision: Decision) -> list[DecisionEvidence]:
     from heard.stakeholders.queries import disclosures_in_force
 
     declared = disclosures_in_force(_moment(decision))
-    return list(decision.evidence.select_related("feedback__stakeholder", "ticket__requester", "backlog_item").prefetch_related(
+    return list(decision.evidence.select_related("feedback__stakeholder", "ticket__requester", "backlog_item", "program_outcome__program").prefetch_related(
         Prefetch("feedback__stakeholder__disclosures", queryset=declared, to_attr="declared"),
         Prefetch("ticket__requester__disclosures", queryset=declared, to_attr="declared"),
     ))

@@ -70,7 +70,14 @@ def home(request):
         "goals": queries.goals(person),
         "figures": list(queries.figures(person)),
         "invitations": queries.invitations(person),
+        "programs": _programs_of(person),
     })
+
+
+def _programs_of(person):
+    from heard.programs.queries import programs_of
+
+    return programs_of(person)
 
 
 @portal_login_required

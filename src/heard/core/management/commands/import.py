@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Import records from a file: `heard import KIND FILE [options]`. Kinds: stakeholders (CSV, --workspace), "
         "feedback (CSV, JSON or JSON Lines, --product), backlog (CSV incl. Jira and GitHub exports, --product), "
-        "tickets (Zendesk, Freshdesk, Intercom, Jira, CSV, NDJSON; --product). "
+        "tickets (Zendesk, Freshdesk, Intercom, Jira, CSV, NDJSON; --product), "
+        "telemetry (CSV or NDJSON events or daily aggregates; --program). "
         "Bad rows are reported with their line number and reason; good rows are kept; the exit "
         "status is 1 when any row was rejected. Re-running the same file adds nothing."
     )
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Path to the file ('-' for standard input).")
         parser.add_argument("--workspace", help="Workspace slug (for stakeholders).")
         parser.add_argument("--product", help="Product slug, as WORKSPACE/PRODUCT or PRODUCT (for feedback and tickets).")
+        parser.add_argument("--program", help="Program id (for telemetry; see `heard programs list`).")
         parser.add_argument("--format", default=None, help="File format when it cannot be told from the name.")
         parser.add_argument(
             "--map", action="append", default=[], metavar="COLUMN=FIELD",
