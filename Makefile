@@ -51,7 +51,8 @@ test-postgres: install postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/python scripts/import_cycles.py
 
 bench: install
 	@command -v wrk >/dev/null || { echo 'bench/http.py needs wrk: apt-get install wrk'; exit 1; }

@@ -34,11 +34,10 @@ def _inside_triangle(x, y, a, b, c):
 def _pixel(x, y):
     cx, cy = x + 0.5, y + 0.5
     r = 7
-    # Rounded square corners are transparent.
-    for corner_x, corner_y in ((r, r), (SIZE - r, r), (r, SIZE - r), (SIZE - r, SIZE - r)):
-        if (cx < r or cx > SIZE - r) and (cy < r or cy > SIZE - r):
-            if math.hypot(cx - (r if cx < r else SIZE - r), cy - (r if cy < r else SIZE - r)) > r:
-                return (0, 0, 0, 0)
+    # Rounded square corners are transparent: in a corner square, outside its quarter circle.
+    if (cx < r or cx > SIZE - r) and (cy < r or cy > SIZE - r):
+        if math.hypot(cx - (r if cx < r else SIZE - r), cy - (r if cy < r else SIZE - r)) > r:
+            return (0, 0, 0, 0)
     if any(math.hypot(cx - dx, cy - 14) <= 1.6 for dx in (11.5, 16, 20.5)):
         return (*BLUE, 255)
     if ((cx - 16) / 10) ** 2 + ((cy - 14) / 8) ** 2 <= 1 or _inside_triangle(cx, cy, (9, 19), (7, 27), (15, 21)):
