@@ -22,7 +22,7 @@ VERBS = {
     "check": "Check the configuration and the database connection.",
     "backup": "Write the database and the uploaded files to one .tar.gz (safe while heard runs).",
     "restore": "Replace the database and the uploaded files with a backup made by `heard backup`.",
-    "import": "Import stakeholders, feedback, backlog items or support tickets from files (`heard import KIND FILE`).",
+    "import": "Import stakeholders, feedback, backlog items, support tickets or program telemetry from files (`heard import KIND FILE`).",
     "inbox": "Show what needs a person now on a product (WS/PRODUCT) or a workspace (WS).",
     "sessions": "List a product's collaboration sessions and their flags.",
     "demos": "List a product's demos (`list WS/PRODUCT`) or one demo's verdicts per criterion (`verdicts SESSION_ID`).",

@@ -92,6 +92,27 @@ def _demo_ids(demo):
         "note_id": first(ClosureNote.objects.filter(cycle__product__workspace=demo)),
         "key": FIGURES[0].key,
         "text": "export",
+        **_demo_and_program_ids(demo),
+    }
+
+
+def _demo_and_program_ids(demo) -> dict:
+    from heard.demos.models import Demonstration, DemoVerdict
+    from heard.programs.models import Cohort, Participant, Program, Threshold
+
+    demonstration = Demonstration.objects.filter(session__product__workspace=demo, verdicts__isnull=False).first()
+    program = Program.objects.filter(product__workspace=demo, cohorts__participants__isnull=False, thresholds__isnull=False).first()
+    assert demonstration and program, "the demo lacks a demo session with verdicts or a program with participants and thresholds"
+    first = lambda qs: qs.values_list("pk", flat=True).first()  # noqa: E731
+    return {
+        "/demos:session_id": demonstration.session_id,
+        "/demos:item_id": demonstration.criterion.item_id,
+        "demonstration_id": demonstration.pk,
+        "verdict_id": first(DemoVerdict.objects.filter(demonstration__session=demonstration.session)),
+        "program_id": program.pk,
+        "cohort_id": first(Cohort.objects.filter(program=program)),
+        "/programs:participant_id": first(Participant.objects.filter(program=program)),
+        "threshold_id": first(Threshold.objects.filter(program=program)),
     }
 
 

@@ -127,7 +127,10 @@ def proxy_flags(product, *, now: datetime) -> list[Flag]:
     for decision_id, kind, fb_proxy, requester_id, requester_kind in DecisionEvidence.objects.filter(decision__product=product).exclude(kind="backlog_item").values_list(
         "decision_id", "kind", "feedback__is_proxy", "ticket__requester_id", "ticket__requester__kind"
     ):
-        proxy = fb_proxy if kind == "feedback" else (requester_id is None or requester_kind == "internal_proxy")
+        if kind == "program":
+            proxy = False  # a program's results are measured on its customer participants
+        else:
+            proxy = fb_proxy if kind == "feedback" else (requester_id is None or requester_kind == "internal_proxy")
         decisions[decision_id][1 if proxy else 0] += 1
     flags = []
     only_items = [i for i, (customer, proxy) in items.items() if proxy and not customer]

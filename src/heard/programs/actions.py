@@ -527,10 +527,14 @@ def _decision_for(actor, program: Program, decision: Any):
     from heard.decisions.models import Decision
 
     if decision in (None, ""):
-        return decision_actions.create_decision(actor=actor, product=program.product, data={
+        created = decision_actions.create_decision(actor=actor, product=program.product, data={
             "question": f"Roll out {program.name} to everyone?"[:300],
             "context": f"The {program.get_kind_display().lower()} “{program.name}” ran from {program.starts_on:%d %B %Y} to {program.ends_on:%d %B %Y}.",
         })
+        # The two answers a go / no-go is about, so the decision can be decided as it stands.
+        for title in ("Roll out to everyone", "Do not roll out now"):
+            decision_actions.add_option(actor=actor, decision=created, data={"title": title})
+        return created
     found = Decision.objects.filter(product=program.product, pk=as_id(getattr(decision, "pk", decision))).first() if as_id(getattr(decision, "pk", decision)) else None
     if found is None:
         raise HeardError("invalid", f"No decision #{str(decision)[:20]} in {program.product.name}.", "decision")
