@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from heard.core.api import PageMeta, workspace_for
+from heard.core.api import PageMeta, patch_of, workspace_for
 from heard.core.queries import get_product
 
 from . import actions, queries
@@ -96,18 +96,7 @@ class FeedbackIn(Schema):
     external_id: str = ""
 
 
-class FeedbackPatch(Schema):
-    text: str | None = limited(None, actions.TEXT_MAX)
-    stakeholder: str | int | None = None
-    channel: str | None = None
-    said_at: datetime | str | None = None
-    job: str | None = limited(None, actions.CONTEXT_MAX)
-    constraints: str | None = limited(None, actions.CONTEXT_MAX)
-    environment: str | None = limited(None, actions.CONTEXT_MAX)
-    observed: str | None = limited(None, actions.CONTEXT_MAX)
-    expected: str | None = limited(None, actions.CONTEXT_MAX)
-    example: str | None = limited(None, actions.CONTEXT_MAX)
-    session: int | None = None
+FeedbackPatch = patch_of(FeedbackIn, leave_out=("product", "external_id"))
 
 
 class FeedbackPage(PageMeta):

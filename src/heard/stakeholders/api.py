@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from heard.core.api import PageMeta, workspace_for
+from heard.core.api import PageMeta, patch_of, workspace_for
 from heard.core.api import given as _given
 from heard.core.api import page_response as _page
 
@@ -44,12 +44,7 @@ class SegmentIn(Schema):
     is_edge_case: bool = False
 
 
-class SegmentPatch(Schema):
-    name: str | None = None
-    slug: str | None = None
-    description: str | None = None
-    target_share: Decimal | None = None
-    is_edge_case: bool | None = None
+SegmentPatch = patch_of(SegmentIn)
 
 
 class OrganisationOut(Schema):
@@ -69,12 +64,7 @@ class OrganisationIn(Schema):
     notes: str = ""
 
 
-class OrganisationPatch(Schema):
-    name: str | None = None
-    segment: str | None = None
-    size_tier: str | None = None
-    region: str | None = None
-    notes: str | None = None
+OrganisationPatch = patch_of(OrganisationIn)
 
 
 class StakeholderOut(Schema):
@@ -127,19 +117,7 @@ class StakeholderIn(Schema):
     notes: str = ""
 
 
-class StakeholderPatch(Schema):
-    name: str | None = None
-    email: str | None = None
-    organisation: str | int | None = None
-    kind: str | None = None
-    segments: list[str | int] | None = None
-    role_title: str | None = None
-    influence: int | None = None
-    interest: int | None = None
-    time_zone: str | None = None
-    language: str | None = None
-    accessibility_needs: str | None = None
-    notes: str | None = None
+StakeholderPatch = patch_of(StakeholderIn)
 
 
 class ConsentOut(Schema):
