@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from ninja import Router, Status
 
-from .api import given
+from .api import given, workspace_for
 
 
 def _view(fn, name: str, module: str, params: dict):
@@ -82,3 +82,45 @@ def add_routes(router: Router, path: str, lookup: Callable, schemas: tuple, *, l
     if update:
         router.patch(path, response=out)(_view(update_part, f"update_{part}", module, {**ids, part_id: int, "payload": patch}))
     router.delete(path, response={204: None})(_view(remove_part, f"remove_{part}", module, {**ids, part_id: int}))
+
+
+def add_thing_routes(router: Router, path: str, get: Callable, schemas: tuple, *, keyword: str = "", thing: str = "",
+                     id_type: type = int, delete: str = "delete", docs: dict | None = None, module: str = "") -> None:
+    """GET, PATCH and DELETE of one thing of a workspace at ``path`` ("/segments/{segment_id}"):
+    ``get(actor, workspace, id)`` finds it in the workspace named by ``?workspace=``;
+    ``actions.update_<thing>(actor=, <keyword>=, data=)`` changes the fields sent and
+    ``actions.delete_<thing>(actor=, <keyword>=)`` deletes it, in the app of ``get``, where
+    <thing> is the id without ``_id`` (and the keyword, unless ``keyword`` says). ``schemas``
+    = (out, patch). The views are named ``get_<thing>``, ``update_<thing>``, ``delete_<thing>``
+    in the app's ``api`` module, as hand-written ones would be. ``thing`` names it where the id
+    does not ("/products/{slug}"), ``delete="archive"`` calls ``archive_<thing>`` instead, and
+    ``docs`` gives a view its description ({"get": "...", "delete": "..."}); ``module`` is the
+    router's module where it is not the app's ``api``."""
+    thing_id = path.rsplit("{", 1)[1].rstrip("}")
+    thing = thing or thing_id.removesuffix("_id")
+    keyword = keyword or thing
+    package = get.__module__.rsplit(".", 1)[0]
+    out, patch = schemas
+
+    def found(request, kwargs):
+        return get(request.auth, workspace_for(request, kwargs.get("workspace")), kwargs[thing_id])
+
+    def get_thing(request, **kwargs):
+        return found(request, kwargs)
+
+    def update_thing(request, **kwargs):
+        change = getattr(importlib.import_module(f"{package}.actions"), f"update_{thing}")
+        return change(actor=request.auth, **{keyword: found(request, kwargs)}, data=given(kwargs["payload"]))
+
+    def delete_thing(request, **kwargs):
+        remove = getattr(importlib.import_module(f"{package}.actions"), f"{delete}_{thing}")
+        remove(actor=request.auth, **{keyword: found(request, kwargs)})
+        return Status(204, None)
+
+    docs = docs or {}
+    module, ids = module or f"{package}.api", {thing_id: id_type}
+    for view, doc in ((get_thing, docs.get("get")), (update_thing, docs.get("update")), (delete_thing, docs.get("delete"))):
+        view.__doc__ = doc
+    router.get(path, response=out)(_view(get_thing, f"get_{thing}", module, ids))
+    router.patch(path, response=out)(_view(update_thing, f"update_{thing}", module, {**ids, "payload": patch}))
+    router.delete(path, response={204: None})(_view(delete_thing, f"{delete}_{thing}", module, ids))

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
+from heard.core import part_api
 from heard.core.api import PageMeta, patch_of, workspace_for
 from heard.core.queries import get_product
 
@@ -215,22 +216,7 @@ def merge_feedback(request, payload: MergeIn, workspace: str | None = None):
     return Status(201, actions.merge_feedback(actor=request.auth, product=prod, items=payload.items, text=payload.text))
 
 
-@router.get("/feedback/{feedback_id}", response=FeedbackOut)
-def get_feedback(request, feedback_id: int, workspace: str | None = None):
-    return queries.get_feedback_in_workspace(request.auth, workspace_for(request, workspace), feedback_id)
-
-
-@router.patch("/feedback/{feedback_id}", response=FeedbackOut)
-def update_feedback(request, feedback_id: int, payload: FeedbackPatch, workspace: str | None = None):
-    feedback = queries.get_feedback_in_workspace(request.auth, workspace_for(request, workspace), feedback_id)
-    return actions.update_feedback(actor=request.auth, feedback=feedback, data=_given(payload))
-
-
-@router.delete("/feedback/{feedback_id}", response={204: None})
-def delete_feedback(request, feedback_id: int, workspace: str | None = None):
-    feedback = queries.get_feedback_in_workspace(request.auth, workspace_for(request, workspace), feedback_id)
-    actions.delete_feedback(actor=request.auth, feedback=feedback)
-    return Status(204, None)
+part_api.add_thing_routes(router, "/feedback/{feedback_id}", queries.get_feedback_in_workspace, (FeedbackOut, FeedbackPatch))
 
 
 @router.post("/feedback/{feedback_id}/disposition", response=FeedbackOut)
