@@ -6,7 +6,7 @@ Every ``import`` counts, including those inside functions: a function-level impo
 closes a circle still ties the two files together (each needs the other to change).
 Imports across apps are not checked here; only files of one app (its top-level ``*.py``).
 The way out of a circle: tasks call actions; actions enqueue tasks by name
-(``heard.core.tasks.enqueue("app.tasks.name", ...)``-style), and a piece both sides need
+(``heard.core.tasks.enqueue("app.task_name", ...)``), and a piece both sides need
 gets a module of its own.
 """
 

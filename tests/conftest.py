@@ -171,6 +171,20 @@ def page(browser, live_server):
     context.close()
 
 
+def press(page, button: str) -> None:
+    """Click the button named ``button`` and wait for the page it leads to."""
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+
+
+def shown_after_create(page, model, where: str):
+    """The one ``model`` row a form just made, once the browser is on its detail page
+    (``.../<where>/<pk>/``, e.g. where="sessions")."""
+    made = model.objects.get()
+    assert page.url.endswith(f"/{where}/{made.pk}/"), page.url
+    return made
+
+
 def axe_serious(page) -> list[dict]:
     """Run axe-core on the page; return violations of serious or critical impact."""
     from axe_playwright_python.sync_playwright import Axe
@@ -185,7 +199,6 @@ def login(page):
         page.goto("/accounts/login/")
         page.get_by_label("E-mail").fill(email)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state()
+        press(page, "Log in")
 
     return do

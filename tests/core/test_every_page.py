@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from heard.core import screens
-from tests.conftest import axe_serious
+from tests.conftest import axe_serious, press
 
 VARIANTS = {
     "light": {"viewport": {"width": 1366, "height": 768}, "color_scheme": "light"},
@@ -44,8 +44,7 @@ def test_every_demo_page_is_accessible_in_light_dark_and_390px_and_never_scrolls
         page.goto("/accounts/login/")
         page.get_by_label("E-mail").fill(screens.DEMO_OWNER)
         page.get_by_label("Password").fill(screens.DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state()
+        press(page, "Log in")
         pages = screens.discover_pages(page)
         portal = context.browser.new_context(base_url=live_server.url, **options).new_page()
         pages_portal = screens.sign_in_to_portal(portal, screens.portal_link(live_server.url))

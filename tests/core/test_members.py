@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from heard.core.models import AuditEvent, Membership, User
-from tests.conftest import PASSWORD, axe_serious
+from tests.conftest import PASSWORD, axe_serious, press
 
 ROLES_BUT_OWNER = ["product_owner", "scrum_master", "developer", "viewer"]
 
@@ -275,8 +275,7 @@ def test_owner_adds_a_member_and_creates_a_token_in_the_browser(workspace, page,
     page.wait_for_url("**/w/acme/members/")
     page.get_by_label("E-mail", exact=True).fill("newcomer@example.org")
     page.get_by_label("Role", exact=True).select_option("developer")
-    page.get_by_role("button", name="Add member").click()
-    page.wait_for_load_state()
+    press(page, "Add member")
     assert page.get_by_text("Added newcomer@example.org as Developer").is_visible()
     assert page.get_by_role("cell", name="newcomer@example.org", exact=True).is_visible()
     assert axe_serious(page) == []
@@ -285,8 +284,7 @@ def test_owner_adds_a_member_and_creates_a_token_in_the_browser(workspace, page,
     page.get_by_role("link", name="API tokens", exact=True).first.click()
     page.wait_for_url("**/w/acme/tokens/")
     page.get_by_label("Token name").fill("CI pipeline")
-    page.get_by_role("button", name="Create token").click()
-    page.wait_for_load_state()
+    press(page, "Create token")
     secret = page.get_by_label("Token", exact=True).input_value()
     assert secret.startswith("hrd_")
     assert page.get_by_role("rowheader", name="CI pipeline").first.is_visible()

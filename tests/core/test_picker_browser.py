@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from heard.decisions import actions as decision_actions
 from heard.feedback import actions as feedback_actions
-from tests.conftest import PASSWORD, axe_serious
+from tests.conftest import PASSWORD, axe_serious, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,8 +40,7 @@ def test_choose_evidence_by_typing_and_the_keyboard(page, login, decision):
     assert box.input_value() == chosen_value
     assert box.get_attribute("aria-expanded") == "false"
     assert page.locator("#evidence_ref_chosen").text_content().startswith("Chosen: #")
-    page.get_by_role("button", name="Link evidence").click()
-    page.wait_for_load_state()
+    press(page, "Link evidence")
     assert decision.evidence.get().feedback_id == int(chosen_value)
 
 
@@ -60,8 +59,7 @@ def test_without_javascript_the_picker_is_a_text_field_for_the_number(browser, l
         number = str(decision.product.feedback.get(text__startswith="Reminders").pk)
         page.get_by_label("Kind of evidence").select_option("feedback")
         page.get_by_label("Item").fill(number)
-        page.get_by_role("button", name="Link evidence").click()
-        page.wait_for_load_state()
+        press(page, "Link evidence")
         assert decision.evidence.get().feedback_id == int(number)
     finally:
         context.close()

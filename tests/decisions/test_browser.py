@@ -1,7 +1,7 @@
 import pytest
 
 from heard.decisions.models import Decision, DecisionStatus
-from tests.conftest import axe_serious
+from tests.conftest import axe_serious, press, shown_after_create
 
 
 @pytest.mark.browser
@@ -13,52 +13,43 @@ def test_record_a_decision_with_an_adviser_and_evidence_then_decide(page, login,
     assert axe_serious(page) == []
     page.get_by_label("Question").fill("Do we build native bank feeds?")
     page.get_by_label("Criteria").fill("Cuts month-end work\nKeeps payment data safe")
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state()
-    decision = Decision.objects.get()
-    assert page.url.endswith(f"/decisions/{decision.pk}/")
+    press(page, "Save")
+    decision = shown_after_create(page, Decision, "decisions")
     assert page.locator('[data-flag="no_decider"]').is_visible()
 
     page.locator("summary", has_text="Add an option").click()
     page.locator("#option_title").fill("Build native bank feeds")
     page.locator("#option_cost").fill("Two sprints")
-    page.get_by_role("button", name="Add option").click()
-    page.wait_for_load_state()
+    press(page, "Add option")
 
     page.locator("summary", has_text="Link evidence").click()
     page.get_by_label("Kind of evidence").select_option("feedback")
     page.locator("#evidence_ref").fill(str(feedback_item.pk))
     page.get_by_label("Why it matters").fill("A clerk loses a day a month.")
-    page.get_by_role("button", name="Link evidence").click()
-    page.wait_for_load_state()
+    press(page, "Link evidence")
     assert page.get_by_text("A clerk loses a day a month.").is_visible()
 
     page.locator("summary", has_text="Add a person").click()
     page.locator("#participant_stakeholder").select_option(str(customer.pk))
     page.locator("#participant_right").select_option("advises")
     page.get_by_label("Required adviser").check()
-    page.get_by_role("button", name="Add person").click()
-    page.wait_for_load_state()
+    press(page, "Add person")
     page.locator("summary", has_text="Add a person").click()
     page.locator("#participant_user").select_option(str(member("product_owner").pk))
     page.locator("#participant_right").select_option("decides")
-    page.get_by_role("button", name="Add person").click()
-    page.wait_for_load_state()
+    press(page, "Add person")
     assert page.locator('[data-flag="no_decider"]').count() == 0
 
     page.get_by_label("Build native bank feeds").check()
     page.get_by_label("Rationale: because …").fill("Because clerks lose a day every month matching payments by hand.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state()
+    press(page, "Record the decision")
     assert page.get_by_role("alert").filter(has_text="Ada Customer has not weighed in yet").is_visible()
 
     page.get_by_label("Advice of Ada Customer").fill("Please build it; I copy bank lines by hand.")
-    page.get_by_role("button", name="Record advice of Ada Customer").click()
-    page.wait_for_load_state()
+    press(page, "Record advice of Ada Customer")
     page.get_by_label("Build native bank feeds").check()
     page.get_by_label("Rationale: because …").fill("Because clerks lose a day every month matching payments by hand.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state()
+    press(page, "Record the decision")
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.DECIDED
     assert page.locator('[data-status="decided"]').is_visible()

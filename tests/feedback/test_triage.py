@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from heard.backlog import actions as backlog_actions
 from heard.feedback import actions
 from heard.feedback.models import Feedback, FeedbackLink
-from tests.conftest import axe_serious
+from tests.conftest import axe_serious, press
 
 LIST = "/w/acme/p/app/feedback/"
 
@@ -89,8 +89,7 @@ def test_sets_a_disposition_on_three_items_at_once(page, login, product):
         page.get_by_label(f"Select #{f.pk}", exact=True).check()
     assert page.locator("[data-selected-count]").text_content() == "3 items selected"
     page.locator("#bulk-status").select_option("deferred")
-    page.get_by_role("button", name="Set on selected").click()
-    page.wait_for_load_state()
+    press(page, "Set on selected")
     assert "Disposition set to “Deferred” on 3 items." in page.locator(".messages").inner_text()
     assert sorted(Feedback.objects.filter(disposition="deferred").values_list("pk", flat=True)) == sorted(f.pk for f in items)
     assert Feedback.objects.filter(disposition="new").count() == 1

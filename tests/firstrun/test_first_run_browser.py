@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from heard.core.models import User, Workspace
 from heard.feedback.models import Feedback
+from tests.conftest import press
 
 from ..conftest import axe_serious
 
@@ -34,8 +35,7 @@ def test_a_team_starts_from_nothing(page, login, tmp_path):
     page.goto(urlparse(link).path)
     page.get_by_label("New password", exact=True).fill(PASSPHRASE)
     page.get_by_label("New password again").fill(PASSPHRASE)
-    page.get_by_role("button", name="Set the password").click()
-    page.wait_for_load_state()
+    press(page, "Set the password")
     login("amy@riverbank.example", PASSPHRASE)
 
     # First login on a fresh workspace: the wizard.

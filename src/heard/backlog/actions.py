@@ -15,7 +15,7 @@ from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Product
 from heard.core.products import require_active
-from heard.core.validation import as_id, check_length, collect
+from heard.core.validation import as_id, check_length, collect, taken_by_another
 
 from .models import AcceptanceCriterion, BacklogItem, BacklogStatus, CriterionStatus
 
@@ -71,10 +71,7 @@ def clean_item(product: Product, data: dict, *, instance: BacklogItem | None = N
         if len(key) > 60:
             errors["external_key"] = "External key must be at most 60 characters."
         elif key:
-            clash = product.backlog_items.filter(external_key=key)
-            if instance is not None:
-                clash = clash.exclude(pk=instance.pk)
-            if clash.exists():
+            if taken_by_another(product.backlog_items.filter(external_key=key), instance):
                 errors["external_key"] = f"Another backlog item of this product already has the key {key}."
         cleaned["external_key"] = key
     if errors:

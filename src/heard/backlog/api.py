@@ -8,6 +8,7 @@ from datetime import datetime
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from heard.core import part_api
 from heard.core.api import PageMeta, workspace_for
 from heard.core.api import page_response as _page
 from heard.core.errors import HeardError
@@ -194,19 +195,4 @@ def create_criterion(request, payload: CriterionIn, workspace: str | None = None
     return Status(201, actions.add_criterion(actor=request.auth, item=item, data=data))
 
 
-@router.get("/acceptance-criteria/{criterion_id}", response=CriterionOut)
-def get_criterion(request, criterion_id: int, workspace: str | None = None):
-    return queries.get_criterion(request.auth, workspace_for(request, workspace), criterion_id)
-
-
-@router.patch("/acceptance-criteria/{criterion_id}", response=CriterionOut)
-def update_criterion(request, criterion_id: int, payload: CriterionPatch, workspace: str | None = None):
-    criterion = queries.get_criterion(request.auth, workspace_for(request, workspace), criterion_id)
-    return actions.update_criterion(actor=request.auth, criterion=criterion, data=payload.model_dump(exclude_unset=True))
-
-
-@router.delete("/acceptance-criteria/{criterion_id}", response={204: None})
-def delete_criterion(request, criterion_id: int, workspace: str | None = None):
-    criterion = queries.get_criterion(request.auth, workspace_for(request, workspace), criterion_id)
-    actions.delete_criterion(actor=request.auth, criterion=criterion)
-    return Status(204, None)
+part_api.add_thing_routes(router, "/acceptance-criteria/{criterion_id}", queries.get_criterion, (CriterionOut, CriterionPatch))

@@ -10,10 +10,7 @@ from .models import AcceptanceCriterion
 @person.register
 class CriteriaCoWritten(person.QueryPart):
     kind, label, order = "criteria", "Acceptance criteria co-written", 70
-    newest, related = ("-created_at", "-pk"), ("item__product__workspace",)
-
-    def rows(self, stakeholder):
-        return AcceptanceCriterion.objects.filter(co_writers=stakeholder)
+    model, holder, newest, related = AcceptanceCriterion, "co_writers", ("-created_at", "-pk"), ("item__product__workspace",)
 
     def entry(self, c):
         product = c.item.product

@@ -10,18 +10,13 @@ from heard.core.forms import submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
 from heard.core.products import open_for_new
-from heard.core.queries import get_product, get_workspace
+from heard.core.queries import scope
 from heard.themes.forms import link_to_theme_form
 
 from . import actions, queries
 from .forms import BacklogItemForm, CriterionForm, FeedbackLinkForm, ImportForm
 from .importers import EXPORT_COLUMNS, export_csv, import_backlog, items_for_export
 from .models import BacklogStatus
-
-
-def _scope(request, ws, product, capability="workspace.view"):
-    workspace = get_workspace(request.user, ws, capability)
-    return workspace, get_product(request.user, workspace, product)
 
 
 def _list_context(request, workspace, product) -> dict:
@@ -42,7 +37,7 @@ def _list_context(request, workspace, product) -> dict:
 
 @login_required
 def item_list(request, ws, product):
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     return render_page(request, "backlog/list.html", _list_context(request, workspace, product), partial="results")
 
 
@@ -54,7 +49,7 @@ def item_move(request, ws, product, pk):
     from heard.core.errors import HeardError
     from heard.core.htmx import is_htmx
 
-    workspace, product = _scope(request, ws, product, "backlog.edit")
+    workspace, product = scope(request.user, ws, product, "backlog.edit")
     item = queries.get_item(request.user, product, pk)
     try:
         status = request.POST.get("status", "").strip()
@@ -81,7 +76,7 @@ def item_move(request, ws, product, pk):
 @login_required
 @open_for_new
 def item_edit(request, ws, product, pk=None):
-    workspace, product = _scope(request, ws, product, "backlog.edit")
+    workspace, product = scope(request.user, ws, product, "backlog.edit")
     item = queries.get_item(request.user, product, pk) if pk else None
     initial = {f: getattr(item, f) for f in actions.ITEM_FIELDS} if item else {}
     form = BacklogItemForm(request.POST or None, initial=initial)
@@ -120,7 +115,7 @@ def item_inline(request, ws, product, pk):
     message for the field, 400). The full edit page is the way without JavaScript."""
     from heard.core.errors import HeardError
 
-    workspace, product = _scope(request, ws, product, "backlog.edit")
+    workspace, product = scope(request.user, ws, product, "backlog.edit")
     item = queries.get_item(request.user, product, pk)
     field = request.POST.get("field", "")
     try:
@@ -137,7 +132,7 @@ def item_inline(request, ws, product, pk):
 
 @login_required
 def item_detail(request, ws, product, pk):
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     return _detail(request, workspace, product, queries.get_item(request.user, product, pk))
 
 
@@ -148,7 +143,7 @@ def feedback_link_add(request, ws, product, pk):
     from heard.feedback import actions as feedback_actions
     from heard.feedback.queries import feedback_by_ref
 
-    workspace, product = _scope(request, ws, product, "feedback.record")
+    workspace, product = scope(request.user, ws, product, "feedback.record")
     item = queries.get_item(request.user, product, pk)
     form = FeedbackLinkForm(request.POST, item=item)
 
@@ -166,7 +161,7 @@ def feedback_link_add(request, ws, product, pk):
 @login_required
 @require_POST
 def criterion_add(request, ws, product, pk):
-    workspace, product = _scope(request, ws, product, "backlog.edit")
+    workspace, product = scope(request.user, ws, product, "backlog.edit")
     item = queries.get_item(request.user, product, pk)
     form = CriterionForm(request.POST, workspace=workspace)
     if submit(form, lambda: actions.add_criterion(actor=request.user, item=item, data=form.cleaned_data)):
@@ -177,7 +172,7 @@ def criterion_add(request, ws, product, pk):
 
 @login_required
 def criterion_edit(request, ws, product, pk):
-    workspace, product = _scope(request, ws, product, "backlog.edit")
+    workspace, product = scope(request.user, ws, product, "backlog.edit")
     criterion = queries.get_criterion(request.user, workspace, pk)
     if criterion.item.product_id != product.pk:
         from heard.core.errors import not_found
@@ -200,7 +195,7 @@ def criterion_edit(request, ws, product, pk):
 def import_csv(request, ws, product):
     from io import TextIOWrapper
 
-    workspace, product = _scope(request, ws, product, "backlog.edit")
+    workspace, product = scope(request.user, ws, product, "backlog.edit")
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -215,7 +210,7 @@ def import_csv(request, ws, product):
 
 @login_required
 def export(request, ws, product):
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     flavour = request.GET.get("columns", "heard")
     if flavour not in EXPORT_COLUMNS:
         flavour = "heard"

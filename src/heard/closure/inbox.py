@@ -12,10 +12,8 @@ from .models import ClosureCycle, ClosureNote, NoteStatus
 
 @inbox.register
 class DraftNotes(inbox.Source):
-    key = "closure.drafts"
-    title = "Closure notes drafted but not reviewed"
+    key, order, title = "closure.drafts", 20, "Closure notes drafted but not reviewed"
     good = "Every drafted closure note has been read by a person; none is waiting for review."
-    order = 20
 
     def collect(self, actor, product, *, limit):
         drafts = ClosureNote.objects.filter(cycle__product=product, status=NoteStatus.DRAFT)

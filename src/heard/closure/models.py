@@ -8,11 +8,10 @@ skipped (not e-mailed, with the reason: no contact consent, no e-mail address, e
 still shown in the portal unless the person was erased).
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from heard.core.models import Product
+from heard.core.models import Product, member_who, timestamps
 
 
 class CycleStatus(models.TextChoices):
@@ -69,7 +68,7 @@ class ClosureNote(models.Model):
     readability_score = models.FloatField(null=True, blank=True)
     readability_label = models.CharField(max_length=40, blank=True)
     jargon = models.JSONField(default=list, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_by = member_who()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True, help_text="When it was e-mailed.")
     published_at = models.DateTimeField(null=True, blank=True, help_text="When it appeared in the portal.")
@@ -77,8 +76,7 @@ class ClosureNote(models.Model):
     delivery_error = models.CharField(max_length=300, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
         ordering = ["stakeholder__name", "id"]
@@ -123,7 +121,7 @@ class EnablementNote(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.URLField(max_length=500, blank=True, help_text="A link to the video or the full guide.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = member_who()
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True, help_text="When it was last delivered.")
 
@@ -158,7 +156,7 @@ class SharedGoal(models.Model):
     """A backlog item whose title the team chose to show stakeholders as an increment goal."""
 
     backlog_item = models.OneToOneField("backlog.BacklogItem", on_delete=models.CASCADE, related_name="shared_goal")
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    shared_by = member_who()
     shared_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

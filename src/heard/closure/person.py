@@ -20,10 +20,7 @@ def _delivery(row) -> str:
 @person.register
 class ClosureNotes(person.QueryPart):
     kind, label, order = "notes", "Closure and enablement notes", 50
-    newest, related = ("-created_at", "-pk"), ("cycle__product__workspace",)
-
-    def rows(self, stakeholder):
-        return ClosureNote.objects.filter(stakeholder=stakeholder)
+    model, holder, newest, related = ClosureNote, "stakeholder", ("-created_at", "-pk"), ("cycle__product__workspace",)
 
     def entry(self, n):
         product = n.cycle.product
@@ -38,10 +35,7 @@ class ClosureNotes(person.QueryPart):
 @person.register
 class EnablementNotes(person.QueryPart):
     kind, label, order = "notes", "Closure and enablement notes", 51
-    newest, related = ("-published_at", "-pk"), ("note__backlog_item__product__workspace",)
-
-    def rows(self, stakeholder):
-        return EnablementDelivery.objects.filter(stakeholder=stakeholder)
+    model, holder, newest, related = EnablementDelivery, "stakeholder", ("-published_at", "-pk"), ("note__backlog_item__product__workspace",)
 
     def entry(self, d):
         product = d.note.backlog_item.product

@@ -314,14 +314,21 @@ def _pending(invitation: Invitation) -> Invitation:
     return invitation
 
 
-@transaction.atomic
-def accept_invitation(*, actor: User, invitation: Invitation) -> Membership:
-    """The invited person joins the workspace with the invitation's role. Only they may."""
+def _answer(actor: User, invitation: Invitation, answered_at: str) -> Invitation:
+    """Record the invited person's answer (``accepted_at`` or ``declined_at``) now. Only they
+    may answer, once; to anyone else the invitation does not exist."""
     if actor is None or invitation.user_id != actor.pk:
         raise HeardError("not_found", "Invitation was not found.")
     invitation = _pending(invitation)
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    setattr(invitation, answered_at, timezone.now())
+    invitation.save(update_fields=[answered_at])
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, actor: User, invitation: Invitation) -> Membership:
+    """The invited person joins the workspace with the invitation's role. Only they may."""
+    invitation = _answer(actor, invitation, "accepted_at")
     membership, _ = Membership.objects.get_or_create(user=actor, workspace=invitation.workspace, defaults={"role": invitation.role})
     audit.record(actor=actor, workspace=invitation.workspace, verb="invitation.accepted", target=invitation, after={"membership": membership.pk, "role": membership.role})
     actor.__dict__.get("_heard_roles", {}).pop(invitation.workspace_id, None)
@@ -331,11 +338,7 @@ def accept_invitation(*, actor: User, invitation: Invitation) -> Membership:
 @transaction.atomic
 def decline_invitation(*, actor: User, invitation: Invitation) -> Invitation:
     """The invited person says no; the workspace's owners see that it was declined."""
-    if actor is None or invitation.user_id != actor.pk:
-        raise HeardError("not_found", "Invitation was not found.")
-    invitation = _pending(invitation)
-    invitation.declined_at = timezone.now()
-    invitation.save(update_fields=["declined_at"])
+    invitation = _answer(actor, invitation, "declined_at")
     audit.record(actor=actor, workspace=invitation.workspace, verb="invitation.declined", target=invitation, after=audit.snapshot(invitation))
     return invitation
 

@@ -24,6 +24,22 @@ def submit(form: forms.Form, do):
         return None
 
 
+def save_or_show(request, form: forms.Form, do, show, *, message, to):
+    """The usual form page. On a POST, :func:`submit` ``form`` with ``do``; when it worked,
+    say ``message(result)`` and redirect to ``to(result)``. Otherwise ``show(status)`` the
+    page again: 400 after a rejected POST, 200 for a GET."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    if request.method != "POST":
+        return show(200)
+    done = submit(form, do)
+    if not done:
+        return show(400)
+    messages.success(request, message(done))
+    return redirect(to(done))
+
+
 class MemberForm(forms.Form):
     """Add a member. Only shapes the input; ``actions.invite_member`` holds the rules."""
 

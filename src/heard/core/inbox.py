@@ -8,10 +8,8 @@ adds lines without touching this file::
 
     @inbox.register
     class OverdueDecisions(inbox.Source):
-        key = "decisions.overdue"
-        title = "Decisions past their due date"
+        key, order, title = "decisions.overdue", 10, "Decisions past their due date"
         good = "Every open decision is within its due date."
-        order = 10
 
         def collect(self, actor, product, *, limit):
             qs = ...  # an indexed query; never a scan of a large table per view

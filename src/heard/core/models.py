@@ -58,6 +58,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
 
+def member_who():
+    """The team member who did something (created, reviewed, decided it): kept as history
+    when they leave (the link is cleared, the row stays); no reverse accessor on User."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+
+def timestamps():
+    """``created_at, updated_at = timestamps()``: when a row was made (settable, for
+    imports and demo data) and last saved."""
+    return models.DateTimeField(default=timezone.now), models.DateTimeField(auto_now=True)
+
+
+class InOrder(models.Model):
+    """The parts of a thing listed as placed (a session's agenda, a decision's options): by
+    their ``position`` (a field the part defines), then as added."""
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+
 class Workspace(models.Model):
     slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator])
     name = models.CharField(max_length=200)
@@ -141,7 +162,7 @@ class Invitation(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=20, choices=ROLE_CHOICES)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    invited_by = member_who()
     created_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
@@ -227,7 +248,7 @@ class AuditEvent(models.Model):
     """One row per state change: who did what to which object, before and after."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_events", null=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = member_who()
     actor_label = models.CharField(max_length=254, help_text="Who acted, kept even if the user is deleted.")
     verb = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, db_index=True)

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from . import actions, queries
-from .api import PageMeta, given, page_response, workspace_for
+from . import actions, part_api, queries
+from .api import PageMeta, page_response, workspace_for
 from .errors import HeardError
 
 router = Router(tags=["products"])
@@ -69,24 +69,9 @@ def create_product(request, payload: ProductIn, workspace: str | None = None):
     return Status(201, actions.create_product(actor=request.auth, workspace=ws, slug=payload.slug, name=payload.name, description=payload.description))
 
 
-@router.get("/products/{slug}", response=ProductOut)
-def get_product(request, slug: str, workspace: str | None = None):
-    """One product, archived or not."""
-    return queries.get_product(request.auth, workspace_for(request, workspace), slug)
-
-
-@router.patch("/products/{slug}", response=ProductOut)
-def update_product(request, slug: str, payload: ProductPatch, workspace: str | None = None):
-    product = queries.get_product(request.auth, workspace_for(request, workspace), slug)
-    return actions.update_product(actor=request.auth, product=product, data=given(payload))
-
-
-@router.delete("/products/{slug}", response={204: None})
-def archive_product(request, slug: str, workspace: str | None = None):
-    """Archive the product: it leaves navigation and lists; its history is kept."""
-    product = queries.get_product(request.auth, workspace_for(request, workspace), slug)
-    actions.archive_product(actor=request.auth, product=product)
-    return Status(204, None)
+part_api.add_thing_routes(router, "/products/{slug}", queries.get_product, (ProductOut, ProductPatch), thing="product", id_type=str,
+                          module=__name__, delete="archive", docs={"get": "One product, archived or not.",
+                                                  "delete": "Archive the product: it leaves navigation and lists; its history is kept."})
 
 
 @router.post("/products/{slug}/unarchive", response=ProductOut)

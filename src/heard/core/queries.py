@@ -52,6 +52,13 @@ def get_product(actor, workspace: Workspace, slug: str) -> Product:
     return product
 
 
+def scope(actor, ws_slug: str, product_slug: str, capability: str = "workspace.view") -> tuple[Workspace, Product]:
+    """The workspace (where the actor holds ``capability``) and its product, for a page
+    under ``/w/<ws>/p/<product>/``."""
+    workspace = get_workspace(actor, ws_slug, capability)
+    return workspace, get_product(actor, workspace, product_slug)
+
+
 def members(actor, workspace: Workspace) -> QuerySet[Membership]:
     permissions.require(actor, workspace, "workspace.view")
     return workspace.memberships.select_related("user").order_by("user__email")

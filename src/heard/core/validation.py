@@ -157,3 +157,11 @@ def unknown_fields(data: dict, allowed) -> dict[str, str]:
     ``allowed`` (so a caller's typo is reported, not silently ignored)."""
     unknown = sorted(set(data) - set(allowed))
     return {unknown[0]: f"Unknown field “{unknown[0]}”."} if unknown else {}
+
+
+def taken_by_another(queryset, instance) -> bool:
+    """Whether a row other than ``instance`` matches ``queryset``: the check a unique value
+    (an e-mail, a name, a slug) needs when a thing is made (``instance`` None) or changed."""
+    if instance is not None:
+        queryset = queryset.exclude(pk=instance.pk)
+    return queryset.exists()

@@ -26,6 +26,7 @@ from heard.core.validation import (
     check_date,
     check_required,
     collect,
+    taken_by_another,
     unknown_fields,
 )
 from heard.participation import actions as participation
@@ -449,10 +450,7 @@ def _clean_forum(workspace: Workspace, data: dict, instance: EscalationForum | N
     if "name" in data or instance is None:
         def _name():
             name = check_required(data.get("name"), "name", "Name", 200)
-            clash = workspace.escalation_forums.filter(name__iexact=name)
-            if instance is not None:
-                clash = clash.exclude(pk=instance.pk)
-            if clash.exists():
+            if taken_by_another(workspace.escalation_forums.filter(name__iexact=name), instance):
                 raise HeardError("invalid", f"A forum called “{name}” already exists.", "name")
             return name
         collect(errors, cleaned, "name", _name)

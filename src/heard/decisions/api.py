@@ -14,8 +14,9 @@ from datetime import date, datetime
 
 from ninja import Field, Router, Schema, Status
 
+from heard.core import part_api
+from heard.core.api import answer_of, patch_of, workspace_for
 from heard.core.api import given as _given
-from heard.core.api import workspace_for
 from heard.core.pagination import paginate
 from heard.core.queries import get_product
 from heard.participation import api as participation_api
@@ -33,15 +34,6 @@ class FlagOut(Schema):
     message: str
 
 
-class OptionOut(Schema):
-    id: int
-    title: str
-    value: str
-    cost: str
-    risk: str
-    notes: str
-
-
 class OptionIn(Schema):
     title: str
     value: str = ""
@@ -50,12 +42,8 @@ class OptionIn(Schema):
     notes: str = ""
 
 
-class OptionPatch(Schema):
-    title: str | None = None
-    value: str | None = None
-    cost: str | None = None
-    risk: str | None = None
-    notes: str | None = None
+OptionOut = answer_of(OptionIn)
+OptionPatch = patch_of(OptionIn)
 
 
 class DeclaredOut(Schema):
@@ -179,15 +167,7 @@ class DecisionIn(Schema):
     supersedes: int | None = Field(None, description="Id of the decision this one replaces (it is marked superseded).")
 
 
-class DecisionPatch(Schema):
-    question: str | None = None
-    context: str | None = None
-    criteria: list[str] | None = None
-    due_date: date | None = None
-    tie_break: str | None = None
-    confidential: bool | None = None
-    open_for_comment: bool | None = None
-    touches_compliance: bool | None = None
+DecisionPatch = patch_of(DecisionIn, leave_out=("product", "supersedes"))
 
 
 class SupersedeIn(Schema):
@@ -249,12 +229,7 @@ class ForumIn(Schema):
     deadline_days: int = 10
 
 
-class ForumPatch(Schema):
-    name: str | None = None
-    description: str | None = None
-    final_authority: str | int | None = None
-    members: list[str | int] | None = None
-    deadline_days: int | None = None
+ForumPatch = patch_of(ForumIn)
 
 
 # ---------------------------------------------------------------- helpers
@@ -354,28 +329,8 @@ def supersede(request, decision_id: int, payload: SupersedeIn, workspace: str | 
 
 # ---------------------------------------------------------------- options
 
-@router.get("/decisions/{decision_id}/options", response=list[OptionOut])
-def list_options(request, decision_id: int, workspace: str | None = None):
-    return queries.options(_decision(request, decision_id, workspace))
-
-
-@router.post("/decisions/{decision_id}/options", response={201: OptionOut})
-def add_option(request, decision_id: int, payload: OptionIn, workspace: str | None = None):
-    decision = _decision(request, decision_id, workspace)
-    return Status(201, actions.add_option(actor=request.auth, decision=decision, data=payload.model_dump()))
-
-
-@router.patch("/decisions/{decision_id}/options/{option_id}", response=OptionOut)
-def update_option(request, decision_id: int, option_id: int, payload: OptionPatch, workspace: str | None = None):
-    decision = _decision(request, decision_id, workspace)
-    return actions.update_option(actor=request.auth, option=queries.get_option(request.auth, decision, option_id), data=_given(payload))
-
-
-@router.delete("/decisions/{decision_id}/options/{option_id}", response={204: None})
-def remove_option(request, decision_id: int, option_id: int, workspace: str | None = None):
-    decision = _decision(request, decision_id, workspace)
-    actions.remove_option(actor=request.auth, option=queries.get_option(request.auth, decision, option_id))
-    return Status(204, None)
+part_api.add_routes(router, "/decisions/{decision_id}/options/{option_id}", _decision,
+                    (OptionOut, OptionIn, OptionPatch), listing=queries.options)
 
 
 # ---------------------------------------------------------------- evidence

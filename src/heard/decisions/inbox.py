@@ -19,10 +19,8 @@ def _url(product, pk) -> str:
 
 @inbox.register
 class OverdueDecisions(inbox.QuerySource):
-    key = "decisions.overdue"
-    title = "Decisions past their due date"
+    key, order, title = "decisions.overdue", 10, "Decisions past their due date"
     good = "Every open decision is still within its due date (or its forum's deadline)."
-    order = 10
     newest, related = ("-due_date", "-escalation_deadline", "-pk"), ("forum",)
 
     def rows(self, product):
@@ -44,10 +42,8 @@ class OverdueDecisions(inbox.QuerySource):
 
 @inbox.register
 class AwaitingAdvice(inbox.Source):
-    key = "decisions.awaiting_advice"
-    title = "Decisions waiting for a required adviser"
+    key, order, title = "decisions.awaiting_advice", 11, "Decisions waiting for a required adviser"
     good = "No open decision is waiting for advice: every required adviser has weighed in."
-    order = 11
 
     def collect(self, actor, product, *, limit):
         counts, lines = self.collect_many(actor, [product], limit=limit)

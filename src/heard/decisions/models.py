@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from heard.core.models import Product, Workspace
+from heard.core.models import InOrder, Product, Workspace, member_who, timestamps
 from heard.participation import models as participation
 from heard.participation.models import Right
 
@@ -80,16 +80,15 @@ class Decision(models.Model):
     outcome = models.ForeignKey("DecisionOption", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     rationale = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = member_who()
     supersedes = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="superseded_by")
     # Escalation
     forum = models.ForeignKey(EscalationForum, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions")
     escalation_reason = models.TextField(blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     escalation_deadline = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = member_who()
+    created_at, updated_at = timestamps()
 
     class Meta:
         ordering = ["-created_at"]
@@ -103,7 +102,7 @@ class Decision(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class DecisionOption(models.Model):
+class DecisionOption(InOrder):
     """One answer to the question, with what it is worth, what it costs and what could go wrong."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="options")
@@ -113,9 +112,6 @@ class DecisionOption(models.Model):
     risk = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "pk"]
 
     def __str__(self):
         return self.title
@@ -149,7 +145,7 @@ class DecisionEvidence(models.Model):
     # A beta's or pilot's confirmed go / no-go (programs.ProgramOutcome).
     program_outcome = models.ForeignKey("programs.ProgramOutcome", on_delete=models.CASCADE, null=True, blank=True, related_name="decision_evidence")
     note = models.TextField(blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    added_by = member_who()
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

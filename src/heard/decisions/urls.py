@@ -15,7 +15,6 @@ urlpatterns = [
     path("<int:pk>/", views.decision_detail, name="detail"),
     path("<int:pk>/edit/", views.decision_edit, name="edit"),
     path("<int:pk>/inline/", views.decision_inline, name="inline"),
-    path("<int:pk>/delete/", views.decision_delete, name="delete"),
     path("<int:pk>/options/", views.option_add, name="option_add"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("<int:pk>/decide/", views.decide, name="decide"),

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from heard.core import inline, permissions
-from heard.core.forms import submit
+from heard.core.forms import save_or_show, submit
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
 from heard.core.products import open_for_new
-from heard.core.queries import get_product, get_workspace
+from heard.core.queries import scope
 from heard.participation import subjects
 from heard.participation import views as participation_views
 from heard.themes.forms import link_to_theme_form
@@ -32,18 +32,13 @@ from .forms import (
 from .models import DecisionStatus
 
 
-def _scope(request, ws, product, capability="workspace.view"):
-    workspace = get_workspace(request.user, ws, capability)
-    return workspace, get_product(request.user, workspace, product)
-
-
 def _detail_url(ws, product, pk) -> str:
     return reverse("decisions:detail", kwargs={"ws": ws, "product": product, "pk": pk})
 
 
 @login_required
 def decision_list(request, ws, product):
-    workspace, product_obj = _scope(request, ws, product)
+    workspace, product_obj = scope(request.user, ws, product)
     status = request.GET.get("status", "").strip()
     status = status if status in DecisionStatus.values else ""
     q = request.GET.get("q", "").strip()
@@ -62,21 +57,19 @@ def _form_page(request, workspace, product, form, decision=None, status=200):
 @login_required
 @open_for_new
 def decision_create(request, ws, product):
-    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    workspace, product_obj = scope(request.user, ws, product, "decisions.edit")
     initial = {"supersedes": request.GET.get("supersedes", "")}
     form = DecisionForm(request.POST if request.method == "POST" else None, product=product_obj, initial=initial)
-    if request.method == "POST":
-        decision = submit(form, lambda: actions.create_decision(actor=request.user, product=product_obj, data=form.action_data()))
-        if decision:
-            messages.success(request, "Decision opened. Now add options, evidence and who holds which right.")
-            return redirect(_detail_url(ws, product, decision.pk))
-        return _form_page(request, workspace, product_obj, form, status=400)
-    return _form_page(request, workspace, product_obj, form)
+    return save_or_show(
+        request, form, lambda: actions.create_decision(actor=request.user, product=product_obj, data=form.action_data()),
+        lambda status: _form_page(request, workspace, product_obj, form, status=status),
+        message=lambda d: "Decision opened. Now add options, evidence and who holds which right.", to=lambda d: _detail_url(ws, product, d.pk),
+    )
 
 
 @login_required
 def decision_edit(request, ws, product, pk):
-    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    workspace, product_obj = scope(request.user, ws, product, "decisions.edit")
     decision = queries.get_decision(request.user, product_obj, pk)
     initial = {
         "question": decision.question, "context": decision.context, "criteria": "\n".join(decision.criteria),
@@ -85,12 +78,11 @@ def decision_edit(request, ws, product, pk):
         "open_for_comment": decision.open_for_comment, "supersedes": str(decision.supersedes_id or ""),
     }
     form = DecisionForm(request.POST if request.method == "POST" else None, product=product_obj, exclude=decision, initial=initial)
-    if request.method == "POST":
-        if submit(form, lambda: actions.update_decision(actor=request.user, decision=decision, data=form.action_data())):
-            messages.success(request, "Decision saved.")
-            return redirect(_detail_url(ws, product, decision.pk))
-        return _form_page(request, workspace, product_obj, form, decision, status=400)
-    return _form_page(request, workspace, product_obj, form, decision)
+    return save_or_show(
+        request, form, lambda: actions.update_decision(actor=request.user, decision=decision, data=form.action_data()),
+        lambda status: _form_page(request, workspace, product_obj, form, decision, status=status),
+        message=lambda d: "Decision saved.", to=lambda d: _detail_url(ws, product, decision.pk),
+    )
 
 
 def _detail(request, workspace, product, decision, status=200, **forms):
@@ -131,7 +123,7 @@ INLINE_FIELDS = {"question": inline.Field(), "context": inline.Field(multiline=T
 def decision_inline(request, ws, product, pk):
     """Save the question or the context edited in place on the decision's page (the edit
     page is the way without JavaScript)."""
-    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    workspace, product_obj = scope(request.user, ws, product, "decisions.edit")
     decision = queries.get_decision(request.user, product_obj, pk)
     return inline.save_field(
         request, INLINE_FIELDS,
@@ -142,19 +134,19 @@ def decision_inline(request, ws, product, pk):
 
 @login_required
 def decision_detail(request, ws, product, pk):
-    workspace, product_obj = _scope(request, ws, product)
+    workspace, product_obj = scope(request.user, ws, product)
     return _detail(request, workspace, product_obj, queries.get_decision(request.user, product_obj, pk))
 
 
 def _load(request, ws, product, pk, capability):
-    workspace, product_obj = _scope(request, ws, product, capability)
+    workspace, product_obj = scope(request.user, ws, product, capability)
     return workspace, product_obj, queries.get_decision(request.user, product_obj, pk)
 
 
 def register_participation_pages() -> None:
     """How the shared participation views find, show and word a decision's page."""
     participation_views.register_pages("decision", participation_views.Pages(
-        load=_load, render=_detail, namespace="decisions",
+        load=_load, render=_detail, namespace="decisions", delete=(actions.delete_decision, "decision"),
         comment_form=lambda data, workspace, decision: CommentForm(data, workspace=workspace),
         parts={
             "options": (queries.get_option, actions.remove_option, "option"),
@@ -167,81 +159,48 @@ def register_participation_pages() -> None:
     ))
 
 
-def _sub_form_post(request, ws, product, pk, capability, form_name, make_form, do, success):
-    return participation_views.sub_form_post(
-        request, participation_views.PAGES["decision"], ws, product, pk, capability, form_name,
-        lambda w, p, d: make_form(w, d), do, success,
-    )
+def _form_view(capability, form_name, make_form, do, success):
+    return participation_views.form_view("decision", capability, form_name, make_form, do, success)
 
 
-@login_required
-@require_POST
-def option_add(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "decisions.edit", "option_form",
-        lambda w, d: OptionForm(request.POST),
-        lambda form, d: actions.add_option(actor=request.user, decision=d, data=form.cleaned_data),
-        lambda o: f"Option “{o.title}” added.",
-    )
+option_add = _form_view(
+    "decisions.edit", "option_form", lambda data, w, p, d: OptionForm(data),
+    lambda actor, form, d: actions.add_option(actor=actor, decision=d, data=form.cleaned_data), lambda o: f"Option “{o.title}” added.",
+)
 
 
-@login_required
-@require_POST
-def evidence_add(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "decisions.edit", "evidence_form",
-        lambda w, d: EvidenceForm(request.POST),
-        lambda form, d: actions.add_evidence(actor=request.user, decision=d, **form.cleaned_data),
-        lambda e: f"Linked {e.get_kind_display().lower()} “{e.target}” as evidence.",
-    )
+evidence_add = _form_view(
+    "decisions.edit", "evidence_form", lambda data, w, p, d: EvidenceForm(data),
+    lambda actor, form, d: actions.add_evidence(actor=actor, decision=d, **form.cleaned_data), lambda e: f"Linked {e.get_kind_display().lower()} “{e.target}” as evidence.",
+)
 
 
-@login_required
-@require_POST
-def decide(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "workspace.view", "decide_form",
-        lambda w, d: DecideForm(request.POST, decision=d),
-        lambda form, d: actions.decide(actor=request.user, decision=d, **form.cleaned_data),
-        lambda d: f"Decided: {d.outcome.title}.",
-    )
+decide = _form_view(
+    "workspace.view", "decide_form", lambda data, w, p, d: DecideForm(data, decision=d),
+    lambda actor, form, d: actions.decide(actor=actor, decision=d, **form.cleaned_data), lambda d: f"Decided: {d.outcome.title}.",
+)
 
 
-@login_required
-@require_POST
-def escalate(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "decisions.edit", "escalate_form",
-        lambda w, d: EscalateForm(request.POST, workspace=w),
-        lambda form, d: actions.escalate(actor=request.user, decision=d, **form.cleaned_data),
-        lambda d: f"Escalated to {d.forum.name}; due by {d.escalation_deadline:%d %b %Y}.",
-    )
+escalate = _form_view(
+    "decisions.edit", "escalate_form", lambda data, w, p, d: EscalateForm(data, workspace=w),
+    lambda actor, form, d: actions.escalate(actor=actor, decision=d, **form.cleaned_data), lambda d: f"Escalated to {d.forum.name}; due by {d.escalation_deadline:%d %b %Y}.",
+)
 
 
 @login_required
 def supersede(request, ws, product, pk):
     """Open the replacing decision (pre-filled), then the old one is marked superseded."""
-    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
+    workspace, product_obj = scope(request.user, ws, product, "decisions.edit")
     decision = queries.get_decision(request.user, product_obj, pk)
     url = reverse("decisions:create", kwargs={"ws": ws, "product": product})
     return redirect(f"{url}?supersedes={decision.pk}")
-
-
-@login_required
-@require_POST
-def decision_delete(request, ws, product, pk):
-    workspace, product_obj = _scope(request, ws, product, "decisions.edit")
-    decision = queries.get_decision(request.user, product_obj, pk)
-    actions.delete_decision(actor=request.user, decision=decision)
-    messages.success(request, f"Deleted “{decision.question}”.")
-    return redirect("decisions:list", ws=ws, product=product)
 
 
 # ---------------------------------------------------------------- escalation forums
 
 @login_required
 def forum_list(request, ws, product):
-    workspace, product_obj = _scope(request, ws, product)
+    workspace, product_obj = scope(request.user, ws, product)
     items = list(queries.forums(request.user, workspace))
     for forum in items:
         forum.waiting = list(queries.forum_decisions(request.user, forum))
@@ -253,7 +212,7 @@ def forum_list(request, ws, product):
 
 @login_required
 def forum_edit(request, ws, product, forum_pk=None):
-    workspace, product_obj = _scope(request, ws, product, "decisions.decide")
+    workspace, product_obj = scope(request.user, ws, product, "decisions.decide")
     forum = queries.get_forum(request.user, workspace, forum_pk) if forum_pk else None
     initial = {}
     if forum:

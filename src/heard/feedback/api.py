@@ -11,7 +11,8 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from heard.core.api import PageMeta, workspace_for
+from heard.core import part_api
+from heard.core.api import PageMeta, patch_of, workspace_for
 from heard.core.queries import get_product
 
 from . import actions, queries
@@ -96,18 +97,7 @@ class FeedbackIn(Schema):
     external_id: str = ""
 
 
-class FeedbackPatch(Schema):
-    text: str | None = limited(None, actions.TEXT_MAX)
-    stakeholder: str | int | None = None
-    channel: str | None = None
-    said_at: datetime | str | None = None
-    job: str | None = limited(None, actions.CONTEXT_MAX)
-    constraints: str | None = limited(None, actions.CONTEXT_MAX)
-    environment: str | None = limited(None, actions.CONTEXT_MAX)
-    observed: str | None = limited(None, actions.CONTEXT_MAX)
-    expected: str | None = limited(None, actions.CONTEXT_MAX)
-    example: str | None = limited(None, actions.CONTEXT_MAX)
-    session: int | None = None
+FeedbackPatch = patch_of(FeedbackIn, leave_out=("product", "external_id"))
 
 
 class FeedbackPage(PageMeta):
@@ -226,22 +216,7 @@ def merge_feedback(request, payload: MergeIn, workspace: str | None = None):
     return Status(201, actions.merge_feedback(actor=request.auth, product=prod, items=payload.items, text=payload.text))
 
 
-@router.get("/feedback/{feedback_id}", response=FeedbackOut)
-def get_feedback(request, feedback_id: int, workspace: str | None = None):
-    return queries.get_feedback_in_workspace(request.auth, workspace_for(request, workspace), feedback_id)
-
-
-@router.patch("/feedback/{feedback_id}", response=FeedbackOut)
-def update_feedback(request, feedback_id: int, payload: FeedbackPatch, workspace: str | None = None):
-    feedback = queries.get_feedback_in_workspace(request.auth, workspace_for(request, workspace), feedback_id)
-    return actions.update_feedback(actor=request.auth, feedback=feedback, data=_given(payload))
-
-
-@router.delete("/feedback/{feedback_id}", response={204: None})
-def delete_feedback(request, feedback_id: int, workspace: str | None = None):
-    feedback = queries.get_feedback_in_workspace(request.auth, workspace_for(request, workspace), feedback_id)
-    actions.delete_feedback(actor=request.auth, feedback=feedback)
-    return Status(204, None)
+part_api.add_thing_routes(router, "/feedback/{feedback_id}", queries.get_feedback_in_workspace, (FeedbackOut, FeedbackPatch))
 
 
 @router.post("/feedback/{feedback_id}/disposition", response=FeedbackOut)

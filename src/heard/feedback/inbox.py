@@ -26,10 +26,8 @@ def consideration_days(product) -> int:
 
 @inbox.register
 class UnconsideredFeedback(inbox.QuerySource):
-    key = "feedback.unconsidered"
-    title = "Feedback with no disposition past its promised time"
+    key, order, title = "feedback.unconsidered", 30, "Feedback with no disposition past its promised time"
     good = "Every feedback item got a disposition within the time the engagement model promises."
-    order = 30
     newest, related = ("-said_at", "-id"), ("stakeholder",)
 
     def rows(self, product):

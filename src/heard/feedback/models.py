@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from heard.core.models import Product
+from heard.core.models import Product, member_who, timestamps
 
 
 class FeedbackChannel(models.TextChoices):
@@ -53,7 +52,7 @@ class Feedback(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="feedback")
     stakeholder = models.ForeignKey("stakeholders.Stakeholder", on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_by = member_who()
     session = models.ForeignKey("heard_sessions.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
     channel = models.CharField(max_length=30, choices=FeedbackChannel.choices, default=FeedbackChannel.SESSION_NOTE)
     said_at = models.DateTimeField(default=timezone.now)
@@ -76,8 +75,7 @@ class Feedback(models.Model):
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="originals")
     # external_id from an import, or "sha:<content hash>", so re-running a file adds nothing.
     source_key = models.CharField(max_length=120, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
         ordering = ["-said_at", "-id"]
@@ -118,7 +116,7 @@ class FeedbackDisposition(models.Model):
     increment = models.CharField(max_length=60, blank=True)
     reason = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = member_who()
     by_label = models.CharField(max_length=254, blank=True)
 
     class Meta:
@@ -136,7 +134,7 @@ class FeedbackLink(models.Model):
     criterion = models.ForeignKey("backlog.AcceptanceCriterion", on_delete=models.CASCADE, null=True, blank=True, related_name="feedback_links")
     weight = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = member_who()
 
     class Meta:
         ordering = ["id"]

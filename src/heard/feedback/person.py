@@ -10,10 +10,7 @@ from .models import Feedback
 @person.register
 class FeedbackGiven(person.QueryPart):
     kind, label, order = "feedback", "Feedback", 10
-    newest, related = ("-said_at", "-id"), ("product__workspace",)
-
-    def rows(self, stakeholder):
-        return Feedback.objects.filter(stakeholder=stakeholder)
+    model, holder, newest, related = Feedback, "stakeholder", ("-said_at", "-id"), ("product__workspace",)
 
     def entry(self, f):
         return person.Entry(

@@ -9,17 +9,12 @@ from heard.core import permissions
 from heard.core.forms import apply_heard_error, submit
 from heard.core.htmx import is_htmx, render_page
 from heard.core.products import open_for_new
-from heard.core.queries import get_product, get_workspace
+from heard.core.queries import scope
 from heard.core.validation import as_id
 
 from . import actions, queries
 from .forms import DispositionForm, FeedbackForm, ImportForm, LinkForm, MergeForm
 from .models import Disposition, FeedbackChannel, QualityBand
-
-
-def _scope(request, ws, product, capability="workspace.view"):
-    workspace = get_workspace(request.user, ws, capability)
-    return workspace, get_product(request.user, workspace, product)
 
 
 def _filters(request) -> dict:
@@ -42,7 +37,7 @@ def _list_context(request, workspace, product) -> dict:
 @login_required
 def feedback_list(request, ws, product):
     """The triage list: dense rows, inline disposition, and bulk actions on the selected rows."""
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     return render_page(request, "feedback/list.html", _list_context(request, workspace, product), partial="results")
 
 
@@ -68,7 +63,7 @@ def feedback_bulk(request, ws, product):
 
     from heard.core.errors import HeardError
 
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     verb = request.POST.get("action", "")
     try:
         with transaction.atomic():
@@ -132,7 +127,7 @@ def _live_context(request, product, form_data: dict, exclude=()):
 @open_for_new
 def feedback_create(request, ws, product):
     """Quick entry: one form, keyboard first; the score and similar items follow the typing."""
-    workspace, product = _scope(request, ws, product, "feedback.record")
+    workspace, product = scope(request.user, ws, product, "feedback.record")
     initial = {"channel": request.GET.get("channel", "session_note"), "stakeholder": request.GET.get("stakeholder", "")}
     form = FeedbackForm(request.POST or None, workspace=workspace, initial=initial)
     if request.method == "POST":
@@ -151,7 +146,7 @@ def feedback_create(request, ws, product):
 @login_required
 def feedback_preview(request, ws, product):
     """HTMX: the live score, hint and similar items for the text being typed."""
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     exclude = tuple(filter(None, (as_id(x) for x in request.POST.getlist("exclude"))))
     context = {"workspace": workspace, "product": product}
     context.update(_live_context(request, product, request.POST, exclude))
@@ -160,7 +155,7 @@ def feedback_preview(request, ws, product):
 
 @login_required
 def feedback_edit(request, ws, product, pk):
-    workspace, product = _scope(request, ws, product, "feedback.record")
+    workspace, product = scope(request.user, ws, product, "feedback.record")
     feedback = queries.get_feedback(request.user, product, pk)
     initial = {f: getattr(feedback, f) for f in ("text", "channel", "job", "constraints", "environment", "observed", "expected", "example")}
     initial["stakeholder"] = str(feedback.stakeholder_id or "")
@@ -196,14 +191,14 @@ def _detail(request, workspace, product, feedback, *, disposition_form=None, lin
 
 @login_required
 def feedback_detail(request, ws, product, pk):
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     return _detail(request, workspace, product, queries.get_feedback(request.user, product, pk))
 
 
 @login_required
 @require_POST
 def feedback_disposition(request, ws, product, pk):
-    workspace, product = _scope(request, ws, product, "feedback.dispose")
+    workspace, product = scope(request.user, ws, product, "feedback.dispose")
     feedback = queries.get_feedback(request.user, product, pk)
     form = DispositionForm(request.POST)
     done = submit(form, lambda: actions.set_disposition(actor=request.user, feedback=feedback, **form.cleaned_data))
@@ -222,7 +217,7 @@ def feedback_disposition(request, ws, product, pk):
 @login_required
 @require_POST
 def feedback_link(request, ws, product, pk):
-    workspace, product = _scope(request, ws, product, "feedback.record")
+    workspace, product = scope(request.user, ws, product, "feedback.record")
     feedback = queries.get_feedback(request.user, product, pk)
     form = LinkForm(request.POST)
     if submit(form, lambda: actions.link_feedback(actor=request.user, feedback=feedback, weight=form.cleaned_data["weight"],
@@ -235,7 +230,7 @@ def feedback_link(request, ws, product, pk):
 @login_required
 @require_POST
 def feedback_unlink(request, ws, product, pk, link_pk):
-    workspace, product = _scope(request, ws, product, "feedback.record")
+    workspace, product = scope(request.user, ws, product, "feedback.record")
     feedback = queries.get_feedback(request.user, product, pk)
     link = queries.get_link(request.user, workspace, link_pk)
     if link.feedback_id != feedback.pk:
@@ -250,7 +245,7 @@ def feedback_unlink(request, ws, product, pk, link_pk):
 @login_required
 @require_POST
 def feedback_merge(request, ws, product, pk):
-    workspace, product = _scope(request, ws, product, "feedback.dispose")
+    workspace, product = scope(request.user, ws, product, "feedback.dispose")
     feedback = queries.get_feedback(request.user, product, pk)
     form = MergeForm(request.POST)
     merged = submit(form, lambda: actions.merge_feedback(actor=request.user, product=product, items=form.ids(feedback.pk), text=form.cleaned_data["text"]))
@@ -266,7 +261,7 @@ def feedback_import(request, ws, product):
 
     from .importers import import_feedback
 
-    workspace, product = _scope(request, ws, product, "feedback.record")
+    workspace, product = scope(request.user, ws, product, "feedback.record")
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

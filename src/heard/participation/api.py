@@ -17,6 +17,8 @@ from types import SimpleNamespace
 from ninja import Field, Router, Schema, Status
 from pydantic import create_model
 
+from heard.core.api import patch_of
+
 from . import actions, queries
 from .subjects import kind_named
 
@@ -72,8 +74,7 @@ class AttendancePatch(Schema):
     attendance: str | None = Field(None, description="attended, absent, or empty for not recorded.")
 
 
-class AdvicePatch(Schema):
-    required: bool | None = None
+AdvicePatch = patch_of(AdviceIn)
 
 
 class WeighInIn(Schema):

@@ -12,9 +12,10 @@ its constraints from ``participant_constraints``. A concrete comment declares th
 (``related_name="comments"``), ``author_user`` and ``author_stakeholder``.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from heard.core.models import member_who
 
 
 class Right(models.TextChoices):
@@ -86,7 +87,7 @@ class Comment(models.Model):
 
     author_user = None  # declared by each kind, with its own related names
     author_stakeholder = None
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_by = member_who()
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 

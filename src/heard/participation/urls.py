@@ -20,6 +20,8 @@ def patterns(kind: str) -> list:
         path("<int:pk>/participants/", views.participant_add, given, name="participant_add"),
         path("<int:pk>/comments/", views.comment_add, given, name="comment_add"),
     ]
+    if views.PAGES[kind].delete:
+        urls.append(path("<int:pk>/delete/", views.delete_subject, given, name="delete"))
     if subject_kind.attendance:
         urls.append(path("<int:pk>/attendance/", views.attendance, given, name="attendance"))
     if subject_kind.advice:

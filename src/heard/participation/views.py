@@ -46,6 +46,8 @@ class Pages:
     reader_time: bool = False
     # Other parts of the thing its page removes: {url word: (get(actor, subject, pk), remove, keyword)}.
     parts: dict = field(default_factory=dict)
+    # How the thing itself is deleted, from its page: (the delete action, its keyword).
+    delete: tuple | None = None
 
 
 PAGES: dict[str, Pages] = {}
@@ -107,6 +109,23 @@ def sub_form_post(request, pages: Pages, ws, product, pk, capability, form_name,
         messages.success(request, success(done))
         return redirect(detail_url(pages, ws, product, pk))
     return pages.render(request, workspace, product_obj, subject, status=400, **{form_name: form})
+
+
+def form_view(kind_name: str, capability: str, form_name: str, make_form, do, success):
+    """A view posting one form of a kind's detail page (add an option, decide, ...) through
+    :func:`sub_form_post`: ``make_form(data, workspace, product, subject)`` builds the form,
+    ``do(actor, form, subject)`` runs the action, ``success(result)`` says what happened."""
+
+    @login_required
+    @require_POST
+    def view(request, ws, product, pk):
+        return sub_form_post(
+            request, PAGES[kind_name], ws, product, pk, capability, form_name,
+            lambda w, p, s: make_form(request.POST, w, p, s), lambda form, s: do(request.user, form, s), success,
+        )
+
+    view.__name__ = view.__qualname__ = form_name.removesuffix("_form") + "_post"
+    return view
 
 
 @login_required
@@ -183,3 +202,16 @@ def remove_part(request, ws, product, pk, kind, part_pk, subject_kind):
     remover(actor=request.user, **{keyword: part})
     messages.success(request, f"Removed “{part}”.")
     return redirect(detail_url(pages, ws, product, pk))
+
+
+@login_required
+@require_POST
+def delete_subject(request, ws, product, pk, subject_kind):
+    """Delete the thing itself (a session, a decision; ``Pages.delete``) and go back to the
+    kind's list."""
+    subject_kind, pages = kind_named(subject_kind), PAGES[subject_kind]
+    workspace, product_obj, subject = pages.load(request, ws, product, pk, subject_kind.edit_capability)
+    delete, keyword = pages.delete
+    delete(actor=request.user, **{keyword: subject})
+    messages.success(request, f"Deleted “{subject}”.")
+    return redirect(f"{pages.namespace}:list", ws=ws, product=product)

@@ -310,32 +310,43 @@ def _clean_objective(session: Session, data: dict, instance: Objective | None) -
     return cleaned
 
 
+def _add_part(actor, session: Session, parts, clean, data: dict, verb: str):
+    """A new objective or agenda item (``parts`` the session's related manager), last in order."""
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    cleaned = clean(session, data, None)
+    part = parts.model.objects.create(session=session, position=parts.count() + 1, **cleaned)
+    audit.record(actor=actor, workspace=session.product.workspace, verb=f"{verb}.added", target=part, after=audit.snapshot(part))
+    return part
+
+
+def _update_part(actor, part, clean, data: dict, verb: str):
+    session = part.session
+    permissions.require(actor, session.product.workspace, "sessions.edit")
+    cleaned = clean(session, data, part)
+    audit.save_changes(actor=actor, workspace=session.product.workspace, target=part, changes=cleaned, verb=f"{verb}.updated")
+    return part
+
+
+def _remove_part(actor, part, verb: str) -> None:
+    permissions.require(actor, part.session.product.workspace, "sessions.edit")
+    audit.delete_with_event(actor=actor, workspace=part.session.product.workspace, target=part, verb=f"{verb}.removed")
+
+
 @transaction.atomic
 def add_objective(*, actor, session: Session, data: dict) -> Objective:
     """Add what the session must find out: question, evidence_needed, outcome_kind, decision (id)."""
-    permissions.require(actor, session.product.workspace, "sessions.edit")
-    cleaned = _clean_objective(session, data, None)
-    position = session.objectives.count() + 1
-    objective = Objective.objects.create(session=session, position=position, **cleaned)
-    audit.record(actor=actor, workspace=session.product.workspace, verb="objective.added", target=objective, after=audit.snapshot(objective))
-    return objective
+    return _add_part(actor, session, session.objectives, _clean_objective, data, "objective")
 
 
 @transaction.atomic
 def update_objective(*, actor, objective: Objective, data: dict) -> Objective:
-    session = objective.session
-    permissions.require(actor, session.product.workspace, "sessions.edit")
-    cleaned = _clean_objective(session, data, objective)
-    audit.save_changes(actor=actor, workspace=session.product.workspace, target=objective, changes=cleaned, verb="objective.updated")
-    return objective
+    return _update_part(actor, objective, _clean_objective, data, "objective")
 
 
 @transaction.atomic
 def remove_objective(*, actor, objective: Objective) -> None:
     """Remove an objective; agenda items that served it lose their outcome (and are flagged)."""
-    session = objective.session
-    permissions.require(actor, session.product.workspace, "sessions.edit")
-    audit.delete_with_event(actor=actor, workspace=session.product.workspace, target=objective, verb="objective.removed")
+    _remove_part(actor, objective, "objective")
 
 
 # ---------------------------------------------------------------- agenda items
@@ -380,28 +391,17 @@ def add_agenda_item(*, actor, session: Session, data: dict) -> AgendaItem:
 
     An item that serves neither is allowed (people plan in drafts) but flagged.
     """
-    permissions.require(actor, session.product.workspace, "sessions.edit")
-    cleaned = _clean_agenda_item(session, data, None)
-    position = session.agenda_items.count() + 1
-    item = AgendaItem.objects.create(session=session, position=position, **cleaned)
-    audit.record(actor=actor, workspace=session.product.workspace, verb="agenda_item.added", target=item, after=audit.snapshot(item))
-    return item
+    return _add_part(actor, session, session.agenda_items, _clean_agenda_item, data, "agenda_item")
 
 
 @transaction.atomic
 def update_agenda_item(*, actor, item: AgendaItem, data: dict) -> AgendaItem:
-    session = item.session
-    permissions.require(actor, session.product.workspace, "sessions.edit")
-    cleaned = _clean_agenda_item(session, data, item)
-    audit.save_changes(actor=actor, workspace=session.product.workspace, target=item, changes=cleaned, verb="agenda_item.updated")
-    return item
+    return _update_part(actor, item, _clean_agenda_item, data, "agenda_item")
 
 
 @transaction.atomic
 def remove_agenda_item(*, actor, item: AgendaItem) -> None:
-    session = item.session
-    permissions.require(actor, session.product.workspace, "sessions.edit")
-    audit.delete_with_event(actor=actor, workspace=session.product.workspace, target=item, verb="agenda_item.removed")
+    _remove_part(actor, item, "agenda_item")
 
 
 # ---------------------------------------------------------------- participants

@@ -13,8 +13,9 @@ from datetime import datetime
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from heard.core import part_api
+from heard.core.api import answer_of, patch_of, workspace_for
 from heard.core.api import given as _given
-from heard.core.api import workspace_for
 from heard.core.pagination import paginate
 from heard.core.plain_language import check
 from heard.core.queries import get_product
@@ -47,11 +48,7 @@ class ObjectiveIn(Schema):
     decision: int | None = Field(None, description="Id of the decision it informs (same product).")
 
 
-class ObjectivePatch(Schema):
-    question: str | None = None
-    evidence_needed: str | None = None
-    outcome_kind: str | None = None
-    decision: int | None = None
+ObjectivePatch = patch_of(ObjectiveIn)
 
 
 class AgendaItemOut(Schema):
@@ -75,11 +72,7 @@ class AgendaItemIn(Schema):
     decision: int | None = None
 
 
-class AgendaItemPatch(Schema):
-    title: str | None = None
-    timebox_minutes: int | None = None
-    objective: int | None = None
-    decision: int | None = None
+AgendaItemPatch = patch_of(AgendaItemIn)
 
 
 class PreReadOut(Schema):
@@ -98,11 +91,7 @@ class PreReadIn(Schema):
     shared_at: str | None = Field(None, description="When it was shared; empty if not yet.")
 
 
-class PreReadPatch(Schema):
-    title: str | None = None
-    url: str | None = None
-    body: str | None = None
-    shared_at: str | None = None
+PreReadPatch = patch_of(PreReadIn)
 
 
 _participation = participation_api.schemas("session")
@@ -169,18 +158,7 @@ class SessionIn(Schema):
     captions_url: str = ""
 
 
-class SessionPatch(Schema):
-    title: str | None = None
-    channel: str | None = None
-    mode: str | None = None
-    starts_at: str | None = None
-    ends_at: str | None = None
-    time_zone: str | None = None
-    description: str | None = None
-    location: str | None = None
-    confidentiality: str | None = None
-    recording_url: str | None = None
-    captions_url: str | None = None
+SessionPatch = patch_of(SessionIn, leave_out=("product",))
 
 
 class SessionPage(Schema):
@@ -221,17 +199,13 @@ class PlainLanguageIn(Schema):
     text: str
 
 
-class GlossaryOut(Schema):
-    id: int
-    term: str
-    plain: str
-    note: str
-
-
 class GlossaryIn(Schema):
     term: str
     plain: str = ""
     note: str = ""
+
+
+GlossaryOut = answer_of(GlossaryIn)
 
 
 def _session(request, session_id: int, workspace: str | None) -> Session:
@@ -321,56 +295,12 @@ def session_ics(request, session_id: int, workspace: str | None = None):
     return HttpResponse(calendar.session_calendar(session, request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8")
 
 
-# ------------------------------------------------------------------ objectives
+# ------------------------------------------------------------------ objectives and agenda items
 
-@router.get("/sessions/{session_id}/objectives", response=list[ObjectiveOut])
-def list_objectives(request, session_id: int, workspace: str | None = None):
-    return list(_session(request, session_id, workspace).objectives.all())
-
-
-@router.post("/sessions/{session_id}/objectives", response={201: ObjectiveOut})
-def add_objective(request, session_id: int, payload: ObjectiveIn, workspace: str | None = None):
-    session = _session(request, session_id, workspace)
-    return Status(201, actions.add_objective(actor=request.auth, session=session, data=payload.model_dump()))
-
-
-@router.patch("/sessions/{session_id}/objectives/{objective_id}", response=ObjectiveOut)
-def update_objective(request, session_id: int, objective_id: int, payload: ObjectivePatch, workspace: str | None = None):
-    session = _session(request, session_id, workspace)
-    return actions.update_objective(actor=request.auth, objective=queries.get_objective(request.auth, session, objective_id), data=_given(payload))
-
-
-@router.delete("/sessions/{session_id}/objectives/{objective_id}", response={204: None})
-def remove_objective(request, session_id: int, objective_id: int, workspace: str | None = None):
-    session = _session(request, session_id, workspace)
-    actions.remove_objective(actor=request.auth, objective=queries.get_objective(request.auth, session, objective_id))
-    return Status(204, None)
-
-
-# ------------------------------------------------------------------ agenda items
-
-@router.get("/sessions/{session_id}/agenda-items", response=list[AgendaItemOut])
-def list_agenda_items(request, session_id: int, workspace: str | None = None):
-    return list(_session(request, session_id, workspace).agenda_items.all())
-
-
-@router.post("/sessions/{session_id}/agenda-items", response={201: AgendaItemOut})
-def add_agenda_item(request, session_id: int, payload: AgendaItemIn, workspace: str | None = None):
-    session = _session(request, session_id, workspace)
-    return Status(201, actions.add_agenda_item(actor=request.auth, session=session, data=payload.model_dump()))
-
-
-@router.patch("/sessions/{session_id}/agenda-items/{item_id}", response=AgendaItemOut)
-def update_agenda_item(request, session_id: int, item_id: int, payload: AgendaItemPatch, workspace: str | None = None):
-    session = _session(request, session_id, workspace)
-    return actions.update_agenda_item(actor=request.auth, item=queries.get_agenda_item(request.auth, session, item_id), data=_given(payload))
-
-
-@router.delete("/sessions/{session_id}/agenda-items/{item_id}", response={204: None})
-def remove_agenda_item(request, session_id: int, item_id: int, workspace: str | None = None):
-    session = _session(request, session_id, workspace)
-    actions.remove_agenda_item(actor=request.auth, item=queries.get_agenda_item(request.auth, session, item_id))
-    return Status(204, None)
+part_api.add_routes(router, "/sessions/{session_id}/objectives/{objective_id}", _session,
+                    (ObjectiveOut, ObjectiveIn, ObjectivePatch), listing=lambda s: s.objectives.all())
+part_api.add_routes(router, "/sessions/{session_id}/agenda-items/{item_id}", _session,
+                    (AgendaItemOut, AgendaItemIn, AgendaItemPatch), listing=lambda s: s.agenda_items.all(), part="agenda_item")
 
 
 # ------------------------------------------------------------------ participants and comments

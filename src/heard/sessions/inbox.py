@@ -56,10 +56,8 @@ def flagged_sessions(product, now=None):
 
 @inbox.register
 class FlaggedSessions(inbox.Source):
-    key = "sessions.flagged"
-    title = "Upcoming sessions with flags"
+    key, order, title = "sessions.flagged", 40, "Upcoming sessions with flags"
     good = "Every upcoming session has a decider, a customer, pre-reads on time and an outcome for each agenda item."
-    order = 40
 
     def collect(self, actor, product, *, limit):
         # Sessions not yet ended are few: one query finds every flagged one.
@@ -73,10 +71,8 @@ class FlaggedSessions(inbox.Source):
 
 @inbox.register
 class PreReadsDueSoon(inbox.Source):
-    key = "sessions.pre_reads_due"
-    title = "Pre-reads due soon"
+    key, order, title = "sessions.pre_reads_due", 41, "Pre-reads due soon"
     good = f"No pre-read falls due in the next {DUE_SOON_DAYS} days without having been shared."
-    order = 41
 
     def collect(self, actor, product, *, limit):
         lead = timedelta(days=engagement_for(product).pre_read_lead_days)

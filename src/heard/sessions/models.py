@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from heard.core.models import Product, Workspace
+from heard.core.models import InOrder, Product, Workspace, member_who, timestamps
 from heard.participation import models as participation
 from heard.participation.models import Attendance, Right  # noqa: F401 (Attendance: the choices of sessions' attendance)
 
@@ -105,9 +105,8 @@ class Session(models.Model):
     recording_url = models.URLField(max_length=500, blank=True)
     captions_url = models.URLField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = member_who()
+    created_at, updated_at = timestamps()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -126,7 +125,7 @@ class Session(models.Model):
         return self.published_at is not None
 
 
-class Objective(models.Model):
+class Objective(InOrder):
     """What a session must find out: a question, the evidence needed, the decision it informs."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="objectives")
@@ -136,14 +135,11 @@ class Objective(models.Model):
     decision = models.ForeignKey("decisions.Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="session_objectives")
     position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["position", "pk"]
-
     def __str__(self):
         return self.question
 
 
-class AgendaItem(models.Model):
+class AgendaItem(InOrder):
     """A timeboxed part of a session. It should serve an objective or a decision; one that
     serves neither has no outcome and is flagged."""
 
@@ -153,9 +149,6 @@ class AgendaItem(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items")
     decision = models.ForeignKey("decisions.Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "pk"]
 
     def __str__(self):
         return self.title

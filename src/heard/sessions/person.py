@@ -15,10 +15,7 @@ def _url(session):
 @person.register
 class SessionsAttended(person.QueryPart):
     kind, label, order = "sessions", "Sessions", 20
-    newest, related = ("-session__starts_at", "-pk"), ("session__product__workspace",)
-
-    def rows(self, stakeholder):
-        return Participant.objects.filter(stakeholder=stakeholder)
+    model, holder, newest, related = Participant, "stakeholder", ("-session__starts_at", "-pk"), ("session__product__workspace",)
 
     def entry(self, p):
         status = p.get_right_display() + (f" · {p.get_attendance_display().lower()}" if p.attendance else "")
@@ -28,10 +25,7 @@ class SessionsAttended(person.QueryPart):
 @person.register
 class SessionComments(person.QueryPart):
     kind, label, order = "comments", "Comments", 40
-    newest, related = ("-created_at", "-pk"), ("session__product__workspace", "pre_read")
-
-    def rows(self, stakeholder):
-        return Comment.objects.filter(author_stakeholder=stakeholder)
+    model, holder, newest, related = Comment, "author_stakeholder", ("-created_at", "-pk"), ("session__product__workspace", "pre_read")
 
     def entry(self, c):
         where = f"{c.session.title}{' · ' + c.pre_read.title if c.pre_read_id else ''}"

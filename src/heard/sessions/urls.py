@@ -16,7 +16,6 @@ urlpatterns = [
     path("glossary/<int:term_pk>/delete/", views.glossary_delete, name="glossary_delete"),
     path("<int:pk>/", views.session_detail, name="detail"),
     path("<int:pk>/edit/", views.session_edit, name="edit"),
-    path("<int:pk>/delete/", views.session_delete, name="delete"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/session.ics", views.session_ics, name="ics"),
     path("<int:pk>/notes/", views.session_notes, name="notes"),

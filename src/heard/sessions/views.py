@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from heard.core import inline, permissions
 from heard.core.errors import HeardError
-from heard.core.forms import submit
+from heard.core.forms import save_or_show, submit
 from heard.core.htmx import render_page
 from heard.core.products import open_for_new
-from heard.core.queries import get_product, get_workspace
+from heard.core.queries import scope
 from heard.core.validation import time_zones
 from heard.participation import subjects
 from heard.participation import views as participation_views
@@ -35,11 +35,6 @@ from .forms import (
 from .models import Channel
 
 
-def _scope(request, ws, product, capability="workspace.view"):
-    workspace = get_workspace(request.user, ws, capability)
-    return workspace, get_product(request.user, workspace, product)
-
-
 def _reader_tz(request) -> str:
     return getattr(request.user, "time_zone", "") or "UTC"
 
@@ -50,7 +45,7 @@ def _detail_url(ws, product, pk) -> str:
 
 @login_required
 def session_list(request, ws, product):
-    workspace, product_obj = _scope(request, ws, product)
+    workspace, product_obj = scope(request.user, ws, product)
     when = request.GET.get("when", "upcoming")
     upcoming = {"upcoming": True, "past": False}.get(when)
     channel = request.GET.get("channel", "").strip()
@@ -74,21 +69,19 @@ def _session_form_page(request, workspace, product, form, session=None, status=2
 @login_required
 @open_for_new
 def session_create(request, ws, product):
-    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    workspace, product_obj = scope(request.user, ws, product, "sessions.edit")
     initial = {"time_zone": _reader_tz(request), "channel": request.GET.get("channel", Channel.DEMO)}
     form = SessionForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        session = submit(form, lambda: actions.create_session(actor=request.user, product=product_obj, data=form.action_data()))
-        if session:
-            messages.success(request, f"Planned “{session.title}”. Now add objectives, an agenda and participants.")
-            return redirect(_detail_url(ws, product, session.pk))
-        return _session_form_page(request, workspace, product_obj, form, status=400)
-    return _session_form_page(request, workspace, product_obj, form)
+    return save_or_show(
+        request, form, lambda: actions.create_session(actor=request.user, product=product_obj, data=form.action_data()),
+        lambda status: _session_form_page(request, workspace, product_obj, form, status=status),
+        message=lambda s: f"Planned “{s.title}”. Now add objectives, an agenda and participants.", to=lambda s: _detail_url(ws, product, s.pk),
+    )
 
 
 @login_required
 def session_edit(request, ws, product, pk):
-    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    workspace, product_obj = scope(request.user, ws, product, "sessions.edit")
     session = queries.get_session(request.user, product_obj, pk)
     initial = {
         "title": session.title, "channel": session.channel, "mode": session.mode, "time_zone": session.time_zone,
@@ -97,22 +90,11 @@ def session_edit(request, ws, product, pk):
         "recording_url": session.recording_url, "captions_url": session.captions_url,
     }
     form = SessionForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if submit(form, lambda: actions.update_session(actor=request.user, session=session, data=form.action_data())):
-            messages.success(request, f"Saved “{session.title}”.")
-            return redirect(_detail_url(ws, product, session.pk))
-        return _session_form_page(request, workspace, product_obj, form, session, status=400)
-    return _session_form_page(request, workspace, product_obj, form, session)
-
-
-@login_required
-@require_POST
-def session_delete(request, ws, product, pk):
-    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
-    session = queries.get_session(request.user, product_obj, pk)
-    actions.delete_session(actor=request.user, session=session)
-    messages.success(request, f"Deleted “{session.title}”.")
-    return redirect("sessions:list", ws=ws, product=product)
+    return save_or_show(
+        request, form, lambda: actions.update_session(actor=request.user, session=session, data=form.action_data()),
+        lambda status: _session_form_page(request, workspace, product_obj, form, session, status=status),
+        message=lambda s: f"Saved “{session.title}”.", to=lambda s: _detail_url(ws, product, session.pk),
+    )
 
 
 def _detail(request, workspace, product, session, status=200, **forms):
@@ -153,7 +135,7 @@ def _detail(request, workspace, product, session, status=200, **forms):
 
 @login_required
 def session_detail(request, ws, product, pk):
-    workspace, product_obj = _scope(request, ws, product)
+    workspace, product_obj = scope(request.user, ws, product)
     session = queries.get_session(request.user, product_obj, pk)
     return _detail(request, workspace, product_obj, session)
 
@@ -229,14 +211,14 @@ def part_inline(request, ws, product, pk, kind, part_pk):
 
 
 def _load(request, ws, product, pk, capability):
-    workspace, product_obj = _scope(request, ws, product, capability)
+    workspace, product_obj = scope(request.user, ws, product, capability)
     return workspace, product_obj, queries.get_session(request.user, product_obj, pk)
 
 
 def register_participation_pages() -> None:
     """How the shared participation views find, show and word a session's page."""
     participation_views.register_pages("session", participation_views.Pages(
-        load=_load, render=_detail, namespace="sessions", reader_time=True,
+        load=_load, render=_detail, namespace="sessions", delete=(actions.delete_session, "session"), reader_time=True,
         comment_form=lambda data, workspace, session: CommentForm(data, session=session),
         about=lambda c: f"“{c.pre_read.title}”" if c.pre_read_id else "the session",
         parts={
@@ -251,47 +233,32 @@ def register_participation_pages() -> None:
     ))
 
 
-def _sub_form_post(request, ws, product, pk, capability, form_name, make_form, do, success):
-    return participation_views.sub_form_post(request, participation_views.PAGES["session"], ws, product, pk, capability, form_name, make_form, do, success)
+def _form_view(capability, form_name, make_form, do, success):
+    return participation_views.form_view("session", capability, form_name, make_form, do, success)
 
 
-@login_required
-@require_POST
-def objective_add(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "sessions.edit", "objective_form",
-        lambda w, p, s: ObjectiveForm(request.POST, product=p),
-        lambda form, s: actions.add_objective(actor=request.user, session=s, data=form.cleaned_data),
-        lambda o: "Objective added.",
-    )
+objective_add = _form_view(
+    "sessions.edit", "objective_form", lambda data, w, p, s: ObjectiveForm(data, product=p),
+    lambda actor, form, s: actions.add_objective(actor=actor, session=s, data=form.cleaned_data), lambda o: "Objective added.",
+)
 
 
-@login_required
-@require_POST
-def agenda_add(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "sessions.edit", "agenda_form",
-        lambda w, p, s: AgendaItemForm(request.POST, session=s),
-        lambda form, s: actions.add_agenda_item(actor=request.user, session=s, data=form.cleaned_data),
-        lambda i: f"Agenda item “{i.title}” added.",
-    )
+agenda_add = _form_view(
+    "sessions.edit", "agenda_form", lambda data, w, p, s: AgendaItemForm(data, session=s),
+    lambda actor, form, s: actions.add_agenda_item(actor=actor, session=s, data=form.cleaned_data), lambda i: f"Agenda item “{i.title}” added.",
+)
 
 
-@login_required
-@require_POST
-def pre_read_add(request, ws, product, pk):
-    return _sub_form_post(
-        request, ws, product, pk, "sessions.edit", "pre_read_form",
-        lambda w, p, s: PreReadForm(request.POST),
-        lambda form, s: actions.add_pre_read(actor=request.user, session=s, data=form.cleaned_data),
-        lambda r: f"Pre-read “{r.title}” added.",
-    )
+pre_read_add = _form_view(
+    "sessions.edit", "pre_read_form", lambda data, w, p, s: PreReadForm(data),
+    lambda actor, form, s: actions.add_pre_read(actor=actor, session=s, data=form.cleaned_data), lambda r: f"Pre-read “{r.title}” added.",
+)
 
 
 @login_required
 @require_POST
 def pre_read_share(request, ws, product, pk, part_pk):
-    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    workspace, product_obj = scope(request.user, ws, product, "sessions.edit")
     session = queries.get_session(request.user, product_obj, pk)
     pre_read = queries.get_pre_read(request.user, session, part_pk)
     actions.share_pre_read(actor=request.user, pre_read=pre_read)
@@ -302,7 +269,7 @@ def pre_read_share(request, ws, product, pk, part_pk):
 @login_required
 def publish(request, ws, product, pk):
     """Before a session goes out: its flags and the plain-language check, then confirm."""
-    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    workspace, product_obj = scope(request.user, ws, product, "sessions.edit")
     session = queries.get_session(request.user, product_obj, pk)
     if request.method == "POST":
         try:
@@ -320,7 +287,7 @@ def publish(request, ws, product, pk):
 
 @login_required
 def session_ics(request, ws, product, pk):
-    workspace, product_obj = _scope(request, ws, product)
+    workspace, product_obj = scope(request.user, ws, product)
     session = queries.get_session(request.user, product_obj, pk)
     body = calendar.session_calendar(session, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -340,7 +307,7 @@ def feed(request, ws, product, token):
 
 @login_required
 def engagement(request, ws, product):
-    workspace, product_obj = _scope(request, ws, product)
+    workspace, product_obj = scope(request.user, ws, product)
     can_edit = permissions.can(request.user, workspace, "sessions.edit")
     model = queries.engagement_model(request.user, product_obj)
     initial = {
@@ -366,7 +333,7 @@ def engagement(request, ws, product):
 @login_required
 @require_POST
 def feed_reset(request, ws, product):
-    workspace, product_obj = _scope(request, ws, product, "sessions.edit")
+    workspace, product_obj = scope(request.user, ws, product, "sessions.edit")
     enabled = request.POST.get("enabled", "1") == "1"
     actions.set_calendar_feed(actor=request.user, product=product_obj, enabled=enabled)
     messages.success(request, "New calendar link made; the old one no longer works." if enabled else "Calendar feed turned off.")
@@ -375,7 +342,7 @@ def feed_reset(request, ws, product):
 
 @login_required
 def glossary(request, ws, product):
-    workspace, product_obj = _scope(request, ws, product)
+    workspace, product_obj = scope(request.user, ws, product)
     can_edit = permissions.can(request.user, workspace, "glossary.edit")
     form = GlossaryForm(request.POST or None)
     status = 200
@@ -397,7 +364,7 @@ def glossary(request, ws, product):
 @login_required
 @require_POST
 def glossary_delete(request, ws, product, term_pk):
-    workspace, product_obj = _scope(request, ws, product, "glossary.edit")
+    workspace, product_obj = scope(request.user, ws, product, "glossary.edit")
     entry = queries.get_glossary_term(request.user, workspace, term_pk)
     actions.delete_glossary_term(actor=request.user, entry=entry)
     messages.success(request, f"Removed “{entry.term}”.")
@@ -407,7 +374,7 @@ def glossary_delete(request, ws, product, term_pk):
 @login_required
 def session_notes(request, ws, product, pk):
     """Record feedback said in the session, one item after another, from the keyboard."""
-    workspace, product_obj = _scope(request, ws, product)
+    workspace, product_obj = scope(request.user, ws, product)
     session = queries.get_session(request.user, product_obj, pk)
     can_record = permissions.can(request.user, workspace, "feedback.record")
     speaker = request.GET.get("speaker", "")

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from heard.core import audit, permissions
 from heard.core.errors import HeardError, HeardValidationErrors
 from heard.core.models import Workspace
-from heard.core.validation import as_id, check_email, check_range, check_time_zone
+from heard.core.validation import as_id, check_email, check_range, check_time_zone, taken_by_another
 
 from .models import (
     Consent,
@@ -122,10 +122,7 @@ def clean_stakeholder(workspace: Workspace, data: dict, *, instance: Stakeholder
             if not raw:
                 return ""
             email = check_email(raw)
-            clash = workspace.stakeholders.filter(email__iexact=email)
-            if instance is not None:
-                clash = clash.exclude(pk=instance.pk)
-            if clash.exists():
+            if taken_by_another(workspace.stakeholders.filter(email__iexact=email), instance):
                 raise HeardError("conflict", f"Another stakeholder in this workspace already uses {email}.", "email")
             return email
         attempt("email", _email)
@@ -290,10 +287,7 @@ def _clean_organisation(workspace: Workspace, data: dict, instance: Organisation
         if not name:
             errors["name"] = "Name is required."
         else:
-            clash = workspace.organisations.filter(name__iexact=name)
-            if instance is not None:
-                clash = clash.exclude(pk=instance.pk)
-            if clash.exists():
+            if taken_by_another(workspace.organisations.filter(name__iexact=name), instance):
                 errors["name"] = f"An organisation called “{name}” already exists."
             cleaned["name"] = name
     if "segment" in data:
@@ -313,27 +307,48 @@ def _clean_organisation(workspace: Workspace, data: dict, instance: Organisation
     return cleaned
 
 
-@transaction.atomic
-def create_organisation(*, actor, workspace: Workspace, data: dict) -> Organisation:
+def _create(actor, workspace: Workspace, model, clean, data: dict, verb: str):
+    """An organisation or a segment of the map: ``clean(workspace, data)`` checks the input."""
     permissions.require(actor, workspace, "stakeholders.edit")
-    organisation = Organisation.objects.create(workspace=workspace, **_clean_organisation(workspace, data))
-    audit.record(actor=actor, workspace=workspace, verb="organisation.created", target=organisation, after=audit.snapshot(organisation))
-    return organisation
+    made = model.objects.create(workspace=workspace, **clean(workspace, data))
+    audit.record(actor=actor, workspace=workspace, verb=f"{verb}.created", target=made, after=audit.snapshot(made))
+    return made
 
 
-@transaction.atomic
-def update_organisation(*, actor, organisation: Organisation, data: dict) -> Organisation:
-    workspace = organisation.workspace
+def _update(actor, target, clean, data: dict, verb: str):
+    workspace = target.workspace
     permissions.require(actor, workspace, "stakeholders.edit")
-    audit.save_changes(actor=actor, workspace=workspace, target=organisation, changes=_clean_organisation(workspace, data, organisation), verb="organisation.updated")
-    return organisation
+    audit.save_changes(actor=actor, workspace=workspace, target=target, changes=clean(workspace, data, target), verb=f"{verb}.updated")
+    return target
 
 
-@transaction.atomic
-def delete_organisation(*, actor, organisation: Organisation) -> None:
-    workspace = organisation.workspace
-    permissions.require(actor, workspace, "stakeholders.edit")
-    audit.delete_with_event(actor=actor, workspace=workspace, target=organisation, verb="organisation.deleted")
+def _delete(actor, target, verb: str) -> None:
+    permissions.require(actor, target.workspace, "stakeholders.edit")
+    audit.delete_with_event(actor=actor, workspace=target.workspace, target=target, verb=f"{verb}.deleted")
+
+
+def _crud(model, clean, verb: str):
+    """``create_<verb>(*, actor, workspace, data)``, ``update_<verb>(*, actor, <verb>, data)``
+    and ``delete_<verb>(*, actor, <verb>)`` of a plain part of the map, each atomic."""
+
+    @transaction.atomic
+    def create(*, actor, workspace: Workspace, data: dict):
+        return _create(actor, workspace, model, clean, data, verb)
+
+    @transaction.atomic
+    def update(*, actor, data: dict, **target):
+        return _update(actor, target.pop(verb), clean, data, verb)
+
+    @transaction.atomic
+    def delete(*, actor, **target) -> None:
+        _delete(actor, target.pop(verb), verb)
+
+    for fn, name in ((create, "create"), (update, "update"), (delete, "delete")):
+        fn.__name__ = fn.__qualname__ = f"{name}_{verb}"
+    return create, update, delete
+
+
+create_organisation, update_organisation, delete_organisation = _crud(Organisation, _clean_organisation, "organisation")
 
 
 # ---------------------------------------------------------------- segments
@@ -351,10 +366,7 @@ def _clean_segment(workspace: Workspace, data: dict, instance: Segment | None = 
         if not slug:
             errors.setdefault("slug", "Give the segment a name or slug with letters or digits.")
         else:
-            clash = workspace.segments.filter(slug=slug)
-            if instance is not None:
-                clash = clash.exclude(pk=instance.pk)
-            if clash.exists():
+            if taken_by_another(workspace.segments.filter(slug=slug), instance):
                 errors["slug"] = f"A segment with the slug “{slug}” already exists."
         cleaned["slug"] = slug
     if "target_share" in data:
@@ -379,27 +391,7 @@ def _clean_segment(workspace: Workspace, data: dict, instance: Segment | None = 
     return cleaned
 
 
-@transaction.atomic
-def create_segment(*, actor, workspace: Workspace, data: dict) -> Segment:
-    permissions.require(actor, workspace, "stakeholders.edit")
-    segment = Segment.objects.create(workspace=workspace, **_clean_segment(workspace, data))
-    audit.record(actor=actor, workspace=workspace, verb="segment.created", target=segment, after=audit.snapshot(segment))
-    return segment
-
-
-@transaction.atomic
-def update_segment(*, actor, segment: Segment, data: dict) -> Segment:
-    workspace = segment.workspace
-    permissions.require(actor, workspace, "stakeholders.edit")
-    audit.save_changes(actor=actor, workspace=workspace, target=segment, changes=_clean_segment(workspace, data, segment), verb="segment.updated")
-    return segment
-
-
-@transaction.atomic
-def delete_segment(*, actor, segment: Segment) -> None:
-    workspace = segment.workspace
-    permissions.require(actor, workspace, "stakeholders.edit")
-    audit.delete_with_event(actor=actor, workspace=workspace, target=segment, verb="segment.deleted")
+create_segment, update_segment, delete_segment = _crud(Segment, _clean_segment, "segment")
 
 
 # ---------------------------------------------------------------- consents and disclosures

@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from heard.core.api import PageMeta, workspace_for
+from heard.core import part_api
+from heard.core.api import PageMeta, patch_of, workspace_for
 from heard.core.api import given as _given
 from heard.core.api import page_response as _page
 
@@ -44,12 +45,7 @@ class SegmentIn(Schema):
     is_edge_case: bool = False
 
 
-class SegmentPatch(Schema):
-    name: str | None = None
-    slug: str | None = None
-    description: str | None = None
-    target_share: Decimal | None = None
-    is_edge_case: bool | None = None
+SegmentPatch = patch_of(SegmentIn)
 
 
 class OrganisationOut(Schema):
@@ -69,12 +65,7 @@ class OrganisationIn(Schema):
     notes: str = ""
 
 
-class OrganisationPatch(Schema):
-    name: str | None = None
-    segment: str | None = None
-    size_tier: str | None = None
-    region: str | None = None
-    notes: str | None = None
+OrganisationPatch = patch_of(OrganisationIn)
 
 
 class StakeholderOut(Schema):
@@ -127,19 +118,7 @@ class StakeholderIn(Schema):
     notes: str = ""
 
 
-class StakeholderPatch(Schema):
-    name: str | None = None
-    email: str | None = None
-    organisation: str | int | None = None
-    kind: str | None = None
-    segments: list[str | int] | None = None
-    role_title: str | None = None
-    influence: int | None = None
-    interest: int | None = None
-    time_zone: str | None = None
-    language: str | None = None
-    accessibility_needs: str | None = None
-    notes: str | None = None
+StakeholderPatch = patch_of(StakeholderIn)
 
 
 class ConsentOut(Schema):
@@ -213,22 +192,7 @@ def create_segment(request, payload: SegmentIn, workspace: str | None = None):
     return Status(201, actions.create_segment(actor=request.auth, workspace=ws, data=_given(payload) | {"name": payload.name}))
 
 
-@router.get("/segments/{segment_id}", response=SegmentOut)
-def get_segment(request, segment_id: int, workspace: str | None = None):
-    return queries.get_segment(request.auth, workspace_for(request, workspace), segment_id)
-
-
-@router.patch("/segments/{segment_id}", response=SegmentOut)
-def update_segment(request, segment_id: int, payload: SegmentPatch, workspace: str | None = None):
-    segment = queries.get_segment(request.auth, workspace_for(request, workspace), segment_id)
-    return actions.update_segment(actor=request.auth, segment=segment, data=_given(payload))
-
-
-@router.delete("/segments/{segment_id}", response={204: None})
-def delete_segment(request, segment_id: int, workspace: str | None = None):
-    segment = queries.get_segment(request.auth, workspace_for(request, workspace), segment_id)
-    actions.delete_segment(actor=request.auth, segment=segment)
-    return Status(204, None)
+part_api.add_thing_routes(router, "/segments/{segment_id}", queries.get_segment, (SegmentOut, SegmentPatch))
 
 
 # ------------------------------------------------------------------ organisations
@@ -245,22 +209,7 @@ def create_organisation(request, payload: OrganisationIn, workspace: str | None 
     return Status(201, actions.create_organisation(actor=request.auth, workspace=ws, data=_given(payload) | {"name": payload.name}))
 
 
-@router.get("/organisations/{organisation_id}", response=OrganisationOut)
-def get_organisation(request, organisation_id: int, workspace: str | None = None):
-    return queries.get_organisation(request.auth, workspace_for(request, workspace), organisation_id)
-
-
-@router.patch("/organisations/{organisation_id}", response=OrganisationOut)
-def update_organisation(request, organisation_id: int, payload: OrganisationPatch, workspace: str | None = None):
-    org = queries.get_organisation(request.auth, workspace_for(request, workspace), organisation_id)
-    return actions.update_organisation(actor=request.auth, organisation=org, data=_given(payload))
-
-
-@router.delete("/organisations/{organisation_id}", response={204: None})
-def delete_organisation(request, organisation_id: int, workspace: str | None = None):
-    org = queries.get_organisation(request.auth, workspace_for(request, workspace), organisation_id)
-    actions.delete_organisation(actor=request.auth, organisation=org)
-    return Status(204, None)
+part_api.add_thing_routes(router, "/organisations/{organisation_id}", queries.get_organisation, (OrganisationOut, OrganisationPatch))
 
 
 # ------------------------------------------------------------------ stakeholders
@@ -279,22 +228,7 @@ def create_stakeholder(request, payload: StakeholderIn, workspace: str | None = 
     return Status(201, actions.create_stakeholder(actor=request.auth, workspace=ws, data=data))
 
 
-@router.get("/stakeholders/{stakeholder_id}", response=StakeholderOut)
-def get_stakeholder(request, stakeholder_id: int, workspace: str | None = None):
-    return queries.get_stakeholder(request.auth, workspace_for(request, workspace), stakeholder_id)
-
-
-@router.patch("/stakeholders/{stakeholder_id}", response=StakeholderOut)
-def update_stakeholder(request, stakeholder_id: int, payload: StakeholderPatch, workspace: str | None = None):
-    stakeholder = queries.get_stakeholder(request.auth, workspace_for(request, workspace), stakeholder_id)
-    return actions.update_stakeholder(actor=request.auth, stakeholder=stakeholder, data=_given(payload))
-
-
-@router.delete("/stakeholders/{stakeholder_id}", response={204: None})
-def delete_stakeholder(request, stakeholder_id: int, workspace: str | None = None):
-    stakeholder = queries.get_stakeholder(request.auth, workspace_for(request, workspace), stakeholder_id)
-    actions.delete_stakeholder(actor=request.auth, stakeholder=stakeholder)
-    return Status(204, None)
+part_api.add_thing_routes(router, "/stakeholders/{stakeholder_id}", queries.get_stakeholder, (StakeholderOut, StakeholderPatch))
 
 
 @router.get("/stakeholders/{stakeholder_id}/export")

@@ -27,10 +27,8 @@ def _since_text(last) -> str:
 
 @inbox.register
 class UnheardVoices(inbox.Source):
-    key = "stakeholders.unheard"
-    title = f"Kinds and segments not heard from in {UNHEARD_DAYS} days"
+    key, order, title = "stakeholders.unheard", 60, f"Kinds and segments not heard from in {UNHEARD_DAYS} days"
     good = f"Every kind of stakeholder and every segment was heard from in the last {UNHEARD_DAYS} days."
-    order = 60
     scope = inbox.WORKSPACE
 
     def collect(self, actor, workspace, *, limit):

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from heard.core.models import Workspace
+from heard.core.models import Workspace, timestamps
 
 
 class StakeholderKind(models.TextChoices):
@@ -90,8 +90,7 @@ class Stakeholder(models.Model):
     accessibility_needs = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     created_by_import = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
     erased_at = models.DateTimeField(null=True, blank=True)
     # Kept current on write by the apps that record input (feedback, comments, tickets),
     # so "who has not been heard from" never scans the input tables.

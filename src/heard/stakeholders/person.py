@@ -61,14 +61,19 @@ class Part:
 
 class QueryPart(Part):
     """A part read from one queryset: give ``rows(stakeholder)`` (filtered by the
-    stakeholder, so an index serves it), ``newest`` (the ordering, newest first),
+    stakeholder, so an index serves it) or, for the usual one-field filter, ``model`` and
+    ``holder`` (the field naming the stakeholder); ``newest`` (the ordering, newest first),
     ``related`` (for select_related) and ``entry(row)``."""
 
+    model = None
+    holder: str = ""
     newest: tuple[str, ...] = ("-pk",)
     related: tuple[str, ...] = ()
 
     def rows(self, stakeholder: Stakeholder):
-        raise NotImplementedError
+        if self.model is None:
+            raise NotImplementedError
+        return self.model.objects.filter(**{self.holder: stakeholder})
 
     def entry(self, row) -> Entry:
         raise NotImplementedError

@@ -19,10 +19,8 @@ def _spike_week(theme: Theme) -> date | None:
 
 @inbox.register
 class ThemeSpikes(inbox.Source):
-    key = "themes.spikes"
-    title = "Support themes spiking this week"
+    key, order, title = "themes.spikes", 50, "Support themes spiking this week"
     good = "No support theme is spiking: this week's and last week's tickets are within each theme's usual range."
-    order = 50
 
     def collect(self, actor, product, *, limit):
         today = timezone.localdate()

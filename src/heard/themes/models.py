@@ -4,7 +4,7 @@ kept by heard.themes.actions. Ids, names, links and human fixes survive re-runs.
 from django.db import models
 from django.utils import timezone
 
-from heard.core.models import BackgroundJob, JobStatus, Product
+from heard.core.models import BackgroundJob, JobStatus, Product, timestamps
 from heard.tickets.models import Ticket
 
 
@@ -78,8 +78,7 @@ class Theme(models.Model):
     resolution_median_hours = models.FloatField(null=True, blank=True)
     resolution_p90_hours = models.FloatField(null=True, blank=True)
     feedback = models.ForeignKey("feedback.Feedback", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

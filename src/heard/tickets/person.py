@@ -10,10 +10,7 @@ from .models import Ticket
 @person.register
 class TicketsRaised(person.QueryPart):
     kind, label, order = "tickets", "Support tickets", 60
-    newest, related = ("-created_at", "-id"), ("product__workspace",)
-
-    def rows(self, stakeholder):
-        return Ticket.objects.filter(requester=stakeholder)
+    model, holder, newest, related = Ticket, "requester", ("-created_at", "-id"), ("product__workspace",)
 
     def entry(self, t):
         url = reverse("tickets:detail", kwargs={"ws": t.product.workspace.slug, "product": t.product.slug, "pk": t.pk})

@@ -8,7 +8,7 @@ from heard.core.forms import apply_heard_error
 from heard.core.htmx import render_page
 from heard.core.pagination import paginate
 from heard.core.products import open_for_new
-from heard.core.queries import get_product, get_workspace
+from heard.core.queries import scope
 
 from . import actions, queries
 from .api import parse_mapping, store_upload
@@ -16,14 +16,9 @@ from .forms import TicketFilterForm, TicketImportForm
 from .models import TicketSource
 
 
-def _scope(request, ws, product, capability="workspace.view"):
-    workspace = get_workspace(request.user, ws, capability)
-    return workspace, get_product(request.user, workspace, product)
-
-
 @login_required
 def ticket_list(request, ws, product):
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     form = TicketFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v}
@@ -42,7 +37,7 @@ def ticket_list(request, ws, product):
 
 @login_required
 def ticket_detail(request, ws, product, pk):
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     ticket = queries.get_ticket(request.user, product, pk)
     return render(request, "tickets/detail.html", {"workspace": workspace, "product": product, "ticket": ticket})
 
@@ -50,7 +45,7 @@ def ticket_detail(request, ws, product, pk):
 @login_required
 @open_for_new
 def ticket_import(request, ws, product):
-    workspace, product = _scope(request, ws, product, "tickets.import")
+    workspace, product = scope(request.user, ws, product, "tickets.import")
     form = TicketImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +67,7 @@ def ticket_import(request, ws, product):
 
 @login_required
 def import_progress(request, ws, product, job_id):
-    workspace, product = _scope(request, ws, product)
+    workspace, product = scope(request.user, ws, product)
     job = queries.get_import_job(request.user, workspace, job_id)
     if job.product_id != product.pk:
         raise HeardError("not_found", "Import was not found.")

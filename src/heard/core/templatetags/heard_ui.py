@@ -50,3 +50,35 @@ def nav_link(context, url_name, label, icon_name="", exact=False, **kwargs):
     elif not exact and path.startswith(href):
         current = ' aria-current="true"'
     return format_html('<a href="{}"{}>{}<span>{}</span></a>', href, mark_safe(current), mark_safe(ui.icon_svg(icon_name)), label)  # noqa: S308
+
+
+class _PartsTable(template.Node):
+    def __init__(self, rows, empty, head, body):
+        self.rows, self.empty, self.head, self.body = rows, empty, head, body
+
+    def render(self, context):
+        if self.rows.resolve(context):
+            return format_html("<table>{}<tbody>{}</tbody></table>", self.head.render(context), self.body.render(context))
+        return format_html('<p class="muted">{}</p>', self.empty.resolve(context))
+
+
+@register.tag
+def parts_table(parser, token):
+    """The table of a thing's parts (a decision's options, a session's agenda) or, when
+    there are none, the line that says so::
+
+        {% parts_table options "No options yet." %}
+          <caption>…</caption><thead>…</thead>
+        {% parts_rows %}
+          {% for o in options %}<tr>…</tr>{% endfor %}
+        {% endparts_table %}
+    """
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError("parts_table takes the rows and the words for none")
+    rows, empty = parser.compile_filter(bits[1]), parser.compile_filter(bits[2])
+    head = parser.parse(("parts_rows",))
+    parser.delete_first_token()
+    body = parser.parse(("endparts_table",))
+    parser.delete_first_token()
+    return _PartsTable(rows, empty, head, body)
