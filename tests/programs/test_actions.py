@@ -123,6 +123,22 @@ def test_telemetry_after_a_participant_left_is_refused(pilot, people, tmp_path):
     assert report.rejected == 1 and report.problems[0].field == "participant"
 
 
+def test_withdrawn_telemetry_consent_keeps_the_person_out_of_telemetry_from_then_on(pilot, people, tmp_path):
+    from heard.stakeholders import actions as stakeholder_actions
+
+    actions.start_program(actor=None, program=pilot)
+    consent = people[1].consents.get(purpose="telemetry")
+    stakeholder_actions.withdraw_consent(actor=None, consent=consent)
+    participant = pilot.participants.get(stakeholder=people[1])
+    assert participant.left_at is not None
+    path = _csv(tmp_path, ["event_id,metric,day,participant,value",
+                           f"after,error,2099-01-01,{people[1].pk},1", f"other,error,2099-01-01,{people[0].pk},1"])
+    report = actions.import_telemetry(actor=None, program=pilot, path=path)
+    assert report.rejected == 1 and report.problems[0].field == "participant"
+    assert report.created == 1  # the other participant's row is kept
+    assert not TelemetryRecord.objects.filter(program=pilot, participant__stakeholder=people[1]).exists()
+
+
 def test_one_threshold_met_and_one_not_yet_decidable(pilot, people, tmp_path):
     actions.start_program(actor=None, program=pilot)
     lines = ["event_id,metric,day,participant,value"]

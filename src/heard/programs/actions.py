@@ -637,10 +637,28 @@ def _export_person(stakeholder):
     ]
 
 
+def _telemetry_consent_withdrawn(consent) -> None:
+    """Withdrawn telemetry consent keeps the person out of telemetry from then on: each
+    program they take part in counts them as having left at that moment (later rows from them
+    are refused; what came before stays)."""
+    if consent.purpose != "telemetry":
+        return
+    for participant in Participant.objects.filter(stakeholder=consent.stakeholder, left_at__isnull=True).select_related("program"):
+        participant.left_at = consent.withdrawn_at
+        participant.save(update_fields=["left_at"])
+        audit.record(actor=None, workspace=_workspace(participant.program), verb="program.participant_left", target=participant,
+                     after={"left_at": participant.left_at, "reason": "telemetry consent withdrawn"})
+
+
 def register_hooks() -> None:
     from heard.closure import drafting
-    from heard.stakeholders.actions import register_erasure_hook, register_export_hook
+    from heard.stakeholders.actions import (
+        register_erasure_hook,
+        register_export_hook,
+        register_withdrawal_hook,
+    )
 
+    register_withdrawal_hook(_telemetry_consent_withdrawn)
     register_erasure_hook(_erase_person)
     register_export_hook(_export_person)
     drafting.register_contributor("programs", participant_lines, participants_in)

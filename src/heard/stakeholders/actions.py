@@ -242,6 +242,16 @@ def register_export_hook(fn):
     return fn
 
 
+# Apps that act on what a person allowed (telemetry in programs, ...). Each takes the
+# withdrawn consent, inside the withdrawal's transaction.
+WITHDRAWAL_HOOKS: list = []
+
+
+def register_withdrawal_hook(fn):
+    WITHDRAWAL_HOOKS.append(fn)
+    return fn
+
+
 @transaction.atomic
 def erase_stakeholder(*, actor, stakeholder: Stakeholder, reason: str = "") -> Stakeholder:
     """Anonymise a person: name, e-mail and free text go; the row, counts and links stay.
@@ -440,6 +450,8 @@ def withdraw_consent(*, actor, consent: Consent, withdrawn_at=None) -> Consent:
     consent.withdrawn_at = withdrawn_at or timezone.now()
     consent.save(update_fields=["withdrawn_at"])
     audit.record(actor=actor, workspace=workspace, verb="consent.withdrawn", target=consent, before=before, after=audit.snapshot(consent))
+    for hook in WITHDRAWAL_HOOKS:
+        hook(consent)
     return consent
 
 
