@@ -55,7 +55,7 @@ lint: install
 	$(BIN)/python scripts/import_cycles.py
 
 bench: install
-	@command -v wrk >/dev/null || { echo 'bench/http.py needs wrk: apt-get install wrk'; exit 1; }
+	@command -v wrk >/dev/null || { echo 'bench/http_load.py needs wrk: apt-get install wrk'; exit 1; }
 	$(BIN)/python bench/feedback.py --rows 100000
 	$(BIN)/python bench/import_tickets.py --rows 1000000
 	$(BIN)/python bench/import_tickets.py --rows 1000000 --database-url $(PG_URL)_bench
@@ -67,8 +67,8 @@ bench: install
 	$(BIN)/python bench/themes.py --rows 1000000 --rerun
 	$(BIN)/python bench/home.py
 	$(BIN)/python bench/home.py --database-url $(PG_URL)_bench_home
-	$(BIN)/python bench/http.py
-	$(BIN)/python bench/http.py --database-url $(PG_URL)_bench_http
+	$(BIN)/python bench/http_load.py
+	$(BIN)/python bench/http_load.py --database-url $(PG_URL)_bench_http
 	$(BIN)/python bench/themes_quality.py --csv ../shared/data/banking77.csv.gz --text-col text --label-col label
 	$(BIN)/python bench/health.py --feedback 1000000 --sessions 100000 --seats 2000000
 	$(BIN)/python bench/health.py --feedback 1000000 --sessions 100000 --seats 2000000 --database-url $(PG_URL)_bench

@@ -1,7 +1,10 @@
 """heard over real HTTP against a plain WSGI app, side by side in one run (issue 14).
 
-    python bench/http.py                      # SQLite
-    python bench/http.py --database-url postgres://postgres@127.0.0.1:5432/heard_bench_http
+(Named http_load.py, not http.py: Python puts a script's folder first on the import path, so
+a bench/http.py would stand in for the standard library's http package in every script here.)
+
+    python bench/http_load.py                 # SQLite
+    python bench/http_load.py --database-url postgres://postgres@127.0.0.1:5432/heard_bench_http
 
 Loads the demo workspace into a fresh database, starts ``heard serve`` (gunicorn, the
 default processes and threads for this machine) and, with the same server and the same
@@ -21,28 +24,20 @@ first list page, p95 ≤ 50 ms at 16 connections, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-# This file shares its name with the standard library's http package, and Python puts the
-# script's folder first on the import path: keep the folder off it while the standard
-# library loads (urllib needs http.client), then put it back for the shared helpers.
-HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != HERE]
-
-import argparse  # noqa: E402
-import http.client  # noqa: E402, F401
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
-
-sys.path.insert(0, HERE)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _util import ROOT, print_json, use_src  # noqa: E402
 
 use_src()
