@@ -37,6 +37,7 @@ urlpatterns = [
     path("w/<slug:ws>/p/<slug:product>/programs/", include("heard.programs.urls")),
     # The stakeholder portal: magic-link sign-in, no passwords, only the person's own things.
     path("portal/demos/", include("heard.demos.portal_urls")),
+    path("portal/programs/", include("heard.programs.portal_urls")),
     path("portal/", include("heard.portal.urls")),
 ]
 

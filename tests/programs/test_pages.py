@@ -82,3 +82,26 @@ def test_csv_with_semicolons_mapped_columns_and_missing_ones(pilot, people, tmp_
     report = actions.import_telemetry(actor=None, program=pilot, path=str(path),
                                       mapping={"id": "event_id", "who": "participant", "v": "value"})
     assert (report.created, report.rejected) == (1, 1) and report.problems[0].line == 3 and report.problems[0].field == "value"
+
+
+def test_a_participant_tells_the_team_about_the_pilot_and_it_arrives_with_the_pilot_as_context(pilot, people, client_as, product):
+    from heard.feedback.models import Feedback
+    from tests.portal.helpers import portal_client
+
+    actions.start_program(actor=None, program=pilot)
+    participant = portal_client(people[0])
+    home = participant.get("/portal/me/").content.decode()
+    url = f"/portal/programs/{pilot.pk}/feedback/"
+    assert url in home
+    # Empty text: the field says what is missing, nothing is recorded.
+    r = participant.post(url, {"text": "  ", "job": ""})
+    assert r.status_code == 400 and Feedback.objects.filter(program=pilot).count() == 0
+    r = participant.post(url, {"text": "Matching found the wrong invoice twice this week.", "job": "Reconcile March"})
+    assert r.status_code == 302
+    item = Feedback.objects.get(program=pilot)
+    assert item.stakeholder == people[0] and item.product == product and item.channel == "beta"
+    team_page = client_as("product_owner").get(f"/w/acme/p/{product.slug}/programs/{pilot.pk}/").content.decode()
+    assert "Matching found the wrong invoice twice this week." in team_page and "Feedback from participants (1)" in team_page
+    # Someone who does not take part gets nothing to post to.
+    assert portal_client(people[3]).get(url).status_code == 404
+    assert portal_client(people[3]).post(url, {"text": "Let me in."}).status_code == 404

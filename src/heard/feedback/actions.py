@@ -31,7 +31,7 @@ from .signals import feedback_imported
 
 FEEDBACK_FIELDS = (
     "stakeholder", "channel", "said_at", "text", "job", "constraints", "environment",
-    "observed", "expected", "example", "session", "external_id",
+    "observed", "expected", "example", "session", "program", "external_id",
 )
 TEXT_FIELDS = ("text", "job", "constraints", "environment", "observed", "expected", "example")
 # Limits on what people type: generous for an interview note, small enough that one item
@@ -147,6 +147,17 @@ def clean_feedback(product: Product, data: dict, *, instance: Feedback | None = 
             if found is None:
                 errors["session"] = f"Unknown session “{ref}” for this product."
             cleaned["session"] = found
+    if "program" in data:
+        ref = data.get("program")
+        if ref in (None, ""):
+            cleaned["program"] = None
+        else:
+            from heard.programs.models import Program
+
+            found = Program.objects.filter(product=product, pk=as_id(ref)).first() if as_id(ref) is not None else None
+            if found is None:
+                errors["program"] = f"Unknown beta or pilot “{str(ref)[:40]}” for this product."
+            cleaned["program"] = found
     if "external_id" in data:
         key = str(data.get("external_id") or "").strip()
         if len(key) > 100:

@@ -54,6 +54,8 @@ class Feedback(models.Model):
     stakeholder = models.ForeignKey("stakeholders.Stakeholder", on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
     recorded_by = member_who()
     session = models.ForeignKey("heard_sessions.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
+    # A beta or pilot the person took part in when they said it (their feedback "during the program").
+    program = models.ForeignKey("programs.Program", on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
     channel = models.CharField(max_length=30, choices=FeedbackChannel.choices, default=FeedbackChannel.SESSION_NOTE)
     said_at = models.DateTimeField(default=timezone.now)
     text = models.TextField()

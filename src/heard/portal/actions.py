@@ -167,17 +167,23 @@ def _text(raw, field: str, what: str) -> str:
 
 
 @transaction.atomic
-def give_feedback(*, stakeholder, product, text, job: str = "", environment: str = ""):
-    """New feedback from the portal: a written comment by the stakeholder, recorded by the system."""
+def give_feedback(*, stakeholder, product, text, job: str = "", environment: str = "", program=None):
+    """New feedback from the portal: a written comment by the stakeholder, recorded by the system.
+    ``program``: a beta or pilot of ``product`` they take part in, the feedback's context."""
     from heard.feedback import actions as feedback_actions
 
     if product is None or product.workspace_id != stakeholder.workspace_id:
         raise HeardValidationErrors({"product": "Choose one of the products listed."})
     body = _text(text, "text", "feedback")
-    return feedback_actions.record_feedback(actor=None, product=product, data={
+    data = {
         "text": body, "stakeholder": str(stakeholder.pk), "channel": "written_comment",
         "job": str(job or "").strip()[:2000], "environment": str(environment or "").strip()[:2000],
-    })
+    }
+    if program is not None:
+        if program.product_id != product.pk or not program.participants.filter(stakeholder=stakeholder).exists():
+            raise HeardValidationErrors({"program": "You can only tell us about a beta or pilot you take part in."})
+        data.update(program=program.pk, channel="beta")
+    return feedback_actions.record_feedback(actor=None, product=product, data=data)
 
 
 @transaction.atomic

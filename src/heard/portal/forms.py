@@ -21,5 +21,13 @@ class FeedbackForm(forms.Form):
         self.fields["product"].choices = [(str(p.pk), p.name) for p in products]
 
 
+class ProgramFeedbackForm(forms.Form):
+    """Feedback about a beta or pilot the person takes part in (the product is the program's)."""
+
+    text = forms.CharField(label="What would you like to tell us about it?", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text="What worked, what did not, and an example if you have one.")
+    job = forms.CharField(label="What were you trying to do? (optional)", required=False, max_length=2000)
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(label="Your comment", required=False, widget=forms.Textarea(attrs={"rows": 4}))

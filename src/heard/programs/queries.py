@@ -320,3 +320,20 @@ def programs_of(stakeholder) -> list[dict]:
         outcome = p.program.outcomes.first()
         rows.append({"program": p.program, "cohort": p.cohort, "participant": p, "outcome": outcome})
     return rows
+
+
+def my_program(stakeholder, pk):
+    """A program the stakeholder takes part in (not a draft), or not found."""
+    from heard.core.errors import not_found
+
+    found = Participant.objects.filter(stakeholder=stakeholder, program_id=as_id(pk)).exclude(
+        program__status=ProgramStatus.DRAFT).select_related("program__product", "cohort").first() if as_id(pk) is not None else None
+    if found is None:
+        raise not_found("The beta or pilot")
+    return found
+
+
+def participants_feedback(program, limit: int = 50):
+    """Feedback given with the program as its context, newest first, and how many in all."""
+    qs = program.feedback.select_related("stakeholder").order_by("-said_at", "-id")
+    return list(qs[:limit]), qs.count()

@@ -16,6 +16,7 @@ from heard.core import permissions
 from heard.core.errors import HeardError
 from heard.core.forms import apply_heard_error, submit
 from heard.core.queries import get_product, get_workspace
+from heard.portal.auth import portal_login_required
 
 from . import actions, queries
 from .forms import (
@@ -77,6 +78,7 @@ def _detail(request, workspace, product, program, status=200, **forms):
         "participants": list(queries.participants(program)), "thresholds": queries.thresholds(program),
         "results": results, "counts": results.counts(), "telemetry": queries.telemetry_counts(program),
         "outcomes": list(queries.outcomes(program)),
+        **dict(zip(("program_feedback", "feedback_total"), queries.participants_feedback(program), strict=True)),
         "can_edit": can_edit and program.status != ProgramStatus.ENDED,
         "can_send": permissions.can(request.user, workspace, "programs.telemetry") and program.status != ProgramStatus.DRAFT,
         "can_conclude": permissions.can(request.user, workspace, "programs.conclude") and program.status != ProgramStatus.DRAFT,
@@ -280,3 +282,27 @@ def outcome_confirm(request, ws, product, pk):
         messages.success(request, f"Confirmed: {outcome.get_recommendation_display()}. It is evidence on the decision “{outcome.decision}”.")
         return _back(program)
     return _detail(request, workspace, product, program, status=400, outcome_form=form)
+
+
+# ---------------------------------------------------------------- the portal
+
+@portal_login_required
+def portal_feedback(request, pk):
+    """A participant tells the team about the beta or pilot: feedback with the program as its
+    context, shown on the program's page."""
+    from heard.portal import actions as portal_actions
+    from heard.portal.forms import ProgramFeedbackForm
+
+    person = request.stakeholder
+    participation = queries.my_program(person, pk)
+    program = participation.program
+    form = ProgramFeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        item = submit(form, lambda: portal_actions.give_feedback(
+            stakeholder=person, product=program.product, program=program,
+            text=form.cleaned_data["text"], job=form.cleaned_data["job"]))
+        if item:
+            messages.success(request, f"Thank you. The team running {program.name} will consider it and you can follow it here.")
+            return redirect("portal:feedback", pk=item.pk)
+    return render(request, "programs/portal_feedback.html", {"form": form, "program": program, "cohort": participation.cohort},
+                  status=400 if form.errors else 200)
