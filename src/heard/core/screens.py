@@ -40,6 +40,8 @@ MAIN_PAGES: list[tuple] = [
     ("engagement", f"{P}/sessions/engagement/"),
     ("demos", f"{P}/demos/"),
     ("demo", f"{P}/demos/", r"/demos/\d+/$"),
+    ("programs", f"{P}/programs/"),
+    ("program", f"{P}/programs/", r"/programs/\d+/$"),
     ("decisions", f"{P}/decisions/"),
     ("decision", f"{P}/decisions/", r"/decisions/\d+/$"),
     ("forums", f"{P}/decisions/forums/"),
