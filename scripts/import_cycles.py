@@ -1,13 +1,12 @@
-"""Report import circles between the files of one app under src/heard/.
+"""Report import circles between the files of one app under src/heard/ (`make lint` runs it).
 
     python scripts/import_cycles.py          # exit 1 and list the circles if there are any
 
-Every ``import`` counts, including those inside functions: a function-level import that
-closes a circle still ties the two files together (each needs the other to change).
-Imports across apps are not checked here; only files of one app (its top-level ``*.py``).
-The way out of a circle: tasks call actions; actions enqueue tasks by name
-(``heard.core.tasks.enqueue("app.task_name", ...)``), and a piece both sides need
-gets a module of its own.
+Every ``import`` counts, also those inside functions (they still tie the two files together;
+they only hide it until run time). An app is a direct sub-package of heard, with its
+migrations, commands and template tags. The way out of a circle: tasks call actions; actions
+enqueue tasks by name (``heard.core.tasks.enqueue("app.task_name", ...)``), and a piece both
+sides need gets a module of its own. tests/core/test_import_circles.py uses the same finder.
 """
 
 from __future__ import annotations
@@ -16,55 +15,69 @@ import ast
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent / "src" / "heard"
+SRC = Path(__file__).resolve().parent.parent / "src" / "heard"
 
 
-def _imported_modules(tree: ast.AST, package: str, module: str) -> set[str]:
-    """Full dotted names this module imports (``from .x import y`` may name module x.y)."""
-    names: set[str] = set()
+def _module_name(root: Path, path: Path) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imported(tree: ast.AST, module: str, is_package: bool, known: set[str]) -> set[str]:
+    """Modules ``module`` imports anywhere in its file (top level, functions, classes)."""
+    package = module if is_package else module.rpartition(".")[0]
+    found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base_parts = f"{package}.{module}".split(".")[: -node.level]
-                base = ".".join(base_parts + ([node.module] if node.module else []))
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{base}.{node.module}" if node.module else base
             else:
                 base = node.module or ""
-            names.add(base)
-            names.update(f"{base}.{alias.name}" for alias in node.names)
-    return names
+            # `from . import actions` names a module; `from .models import Ticket` a name in one.
+            subs = {f"{base}.{alias.name}" for alias in node.names} & known
+            found.update(subs or {base})
+    return found
 
 
-def app_graph(app_dir: Path) -> dict[str, set[str]]:
-    """{module: modules of the same app it imports} for the app's top-level files."""
-    package = f"heard.{app_dir.name}"
-    modules = {p.stem for p in app_dir.glob("*.py")}
-    graph: dict[str, set[str]] = {}
-    for path in sorted(app_dir.glob("*.py")):
-        tree = ast.parse(path.read_text(), filename=str(path))
-        imported = _imported_modules(tree, package, path.stem)
-        graph[path.stem] = {
-            name.removeprefix(package + ".").split(".")[0]
-            for name in imported
-            if name.startswith(package + ".") and name.removeprefix(package + ".").split(".")[0] in modules
-        } - {path.stem, "__init__"}
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """{module: modules of the same app it imports} for the package at ``root``. An app is a
+    direct sub-package (``heard.tickets``, with its migrations, commands and template tags);
+    the package's own top-level files form one more."""
+    files = {_module_name(root, p): p for p in root.rglob("*.py")}
+    known = set(files)
+    top = root.name
+
+    def app_of(name: str) -> str:
+        parts = name.split(".")
+        return ".".join(parts[:2]) if len(parts) > 2 or (len(parts) == 2 and (root / parts[1]).is_dir()) else top
+
+    graph = {}
+    for name, path in files.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        targets = _imported(tree, name, path.name == "__init__.py", known)
+        graph[name] = {t for t in targets if t in known and t != name and app_of(t) == app_of(name)}
     return graph
 
 
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each group of modules that reach each other through imports (Tarjan's strongly
+    connected components of more than one module), as a sorted list."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
-    found: list[list[str]] = []
+    found = []
 
     def visit(node: str) -> None:
         index[node] = low[node] = len(index)
         stack.append(node)
         on_stack.add(node)
-        for nxt in graph.get(node, ()):
+        for nxt in sorted(graph.get(node, ())):
             if nxt not in index:
                 visit(nxt)
                 low[node] = min(low[node], low[nxt])
@@ -84,39 +97,16 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     for node in sorted(graph):
         if node not in index:
             visit(node)
-    return found
-
-
-def _path_through(graph: dict[str, set[str]], group: list[str]) -> list[str]:
-    """One circle inside a group, for the message: a -> b -> a."""
-    start = group[0]
-    members = set(group)
-    trail = [start]
-    seen = {start}
-    while True:
-        nxt = sorted(m for m in graph[trail[-1]] if m in members)
-        back = [m for m in nxt if m == start]
-        if back and len(trail) > 1:
-            return trail + [start]
-        fresh = [m for m in nxt if m not in seen]
-        if not fresh:
-            return trail + [start]
-        trail.append(fresh[0])
-        seen.add(fresh[0])
+    return sorted(found)
 
 
 def main() -> int:
-    problems = []
-    apps = [d for d in sorted(ROOT.iterdir()) if d.is_dir() and (d / "__init__.py").exists()]
-    for app_dir in apps:
-        graph = app_graph(app_dir)
-        for group in cycles(graph):
-            path = " -> ".join(f"{m}.py" for m in _path_through(graph, group))
-            problems.append(f"{app_dir.name}: {path}")
-    if problems:
-        print("Import circles inside an app:")
-        print("\n".join("  " + p for p in problems))
+    found = circles(import_graph(SRC))
+    if found:
+        print("Import circles inside an app (move the shared part into its own module, or queue tasks by name):")
+        print("\n".join("  " + " <-> ".join(group) for group in found))
         return 1
+    apps = [d for d in SRC.iterdir() if d.is_dir() and (d / "__init__.py").exists()]
     print(f"No import circle inside any of {len(apps)} apps.")
     return 0
 

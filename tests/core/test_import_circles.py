@@ -7,94 +7,11 @@ they only hide it until run time). Tasks call actions and actions queue tasks by
 
 from __future__ import annotations
 
-import ast
+import sys
 from pathlib import Path
 
-import heard
-
-SRC = Path(heard.__file__).parent
-
-
-def _module_name(root: Path, path: Path) -> str:
-    parts = list(path.relative_to(root.parent).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _imported(tree: ast.AST, module: str, is_package: bool, known: set[str]) -> set[str]:
-    """Modules ``module`` imports anywhere in its file (top level, functions, classes)."""
-    package = module if is_package else module.rpartition(".")[0]
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{base}.{node.module}" if node.module else base
-            else:
-                base = node.module or ""
-            # `from . import actions` names a module; `from .models import Ticket` a name in one.
-            subs = {f"{base}.{alias.name}" for alias in node.names} & known
-            found.update(subs or {base})
-    return found
-
-
-def import_graph(root: Path) -> dict[str, set[str]]:
-    """{module: modules of the same app it imports} for the package at ``root``. An app is a
-    direct sub-package (``heard.tickets``, with its migrations, commands and template tags);
-    the package's own top-level files form one more."""
-    files = {_module_name(root, p): p for p in root.rglob("*.py")}
-    known = set(files)
-    top = root.name
-
-    def app_of(name: str) -> str:
-        parts = name.split(".")
-        return ".".join(parts[:2]) if len(parts) > 2 or (len(parts) == 2 and (root / parts[1]).is_dir()) else top
-
-    graph = {}
-    for name, path in files.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        targets = _imported(tree, name, path.name == "__init__.py", known)
-        graph[name] = {t for t in targets if t in known and t != name and app_of(t) == app_of(name)}
-    return graph
-
-
-def circles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Each group of modules that reach each other through imports (Tarjan's strongly
-    connected components of more than one module), as a sorted list."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in sorted(graph.get(node, ())):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                found.append(sorted(group))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return sorted(found)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from import_cycles import SRC, circles, import_graph  # noqa: E402
 
 
 def test_no_app_has_an_import_circle():
